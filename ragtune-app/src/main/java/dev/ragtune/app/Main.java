@@ -1,17 +1,29 @@
 package dev.ragtune.app;
 
+import dev.ragtune.app.cli.DemoCommand;
+import dev.ragtune.app.cli.InfoCommand;
+import dev.ragtune.app.cli.IngestCommand;
+import dev.ragtune.app.cli.RmCommand;
+import dev.ragtune.app.cli.SearchCommand;
+import dev.ragtune.app.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the {@code ragtune} command line. */
 @Command(name = "ragtune", mixinStandardHelpOptions = true, version = "ragtune 0.1.0",
         description = "Fine-tune FLAN-T5 with LoRA and answer questions over your documents (RAG), on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, RmCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line: user errors print one clear line (no stack trace) and exit 1. */
+    public static CommandLine commandLine() {
+        return UserErrors.install(new CommandLine(new Main()));
     }
 
     @Override

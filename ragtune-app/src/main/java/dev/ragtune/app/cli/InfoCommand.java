@@ -1,0 +1,35 @@
+package dev.ragtune.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragtune.rag.collection.Collection;
+import dev.ragtune.rag.collection.SourceEntry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ragtune info}: the manifest of a collection and the files in it. */
+@Command(name = "info", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Show a collection's manifest (embedder, index, counts) and its ingested files.")
+public final class InfoCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--collection", required = true, paramLabel = "DIR", description = "Collection folder.")
+    Path collection;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        try (Collection c = Collection.open(collection)) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(c.manifest()));
+            for (SourceEntry s : c.sources()) {
+                out.printf("%6d chunks  %10d bytes  %s%n", s.ordinals().size(), s.bytes(), s.source());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+}

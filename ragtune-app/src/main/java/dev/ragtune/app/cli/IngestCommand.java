@@ -1,0 +1,147 @@
+package dev.ragtune.app.cli;
+
+import dev.ragtune.rag.collection.CollectionSettings;
+import dev.ragtune.rag.collection.CollectionWriter;
+import dev.ragtune.rag.collection.Ingestion;
+import dev.ragtune.rag.collection.Manifest;
+import dev.ragtune.rag.embed.Embedder;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ragtune ingest}: files and folders into a collection. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Read PDF, HTML, Markdown, text and JSONL files (folders recursively), chunk them, embed the "
+                + "chunks and index them in a collection. Changed files replace their chunks; unchanged ones are skipped.",
+                "Exit code: 0 all went in, 3 some files failed (the others went in), 1 nothing could be done."})
+public final class IngestCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--collection", required = true, paramLabel = "DIR", description = "Collection folder (created if missing).")
+    Path collection;
+
+    @Option(names = "--index", paramLabel = "KIND",
+            description = "Dense index: flat (exact), ivf or hnsw. New collections default to flat; on an existing "
+                    + "collection a different kind re-indexes the stored vectors (no re-embedding).")
+    String index;
+
+    @Option(names = "--nlist", paramLabel = "N", description = "IVF: number of lists (default: from the collection size).")
+    Integer nlist;
+
+    @Option(names = "--m", paramLabel = "M", description = "HNSW: links per node (default 16).")
+    Integer m;
+
+    @Option(names = "--beam-width", paramLabel = "N", description = "HNSW: beam width at build time (default 100).")
+    Integer beamWidth;
+
+    @Option(names = "--chunk-tokens", paramLabel = "N",
+            description = "Most embedder tokens per chunk (new collections; default 200).")
+    Integer chunkTokens;
+
+    @Option(names = "--overlap", paramLabel = "N", description = "Tokens repeated between chunks (new collections; default 32).")
+    Integer overlap;
+
+    @Option(names = "--language", defaultValue = "auto",
+            description = "BM25 analyzer: auto (guess per document), en or pt (new collections).")
+    String language;
+
+    @Option(names = "--reindex", description = "Rebuild the dense index from the stored vectors.")
+    boolean reindex;
+
+    @Mixin EmbedderOption embedderOption;
+
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files or folders to ingest.")
+    List<Path> paths = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        if (paths.isEmpty() && !reindex && index == null) {
+            throw new ParameterException(spec.commandLine(), "give files or folders to ingest (or --reindex)");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        CollectionSettings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        try (Embedder embedder = embedderOption.open();
+             CollectionWriter writer = CollectionWriter.open(collection, embedder, settings)) {
+            if (reindex && !settings.indexGiven()) writer.reindex(writer.manifest().index());
+            Progress progress = new Progress(System.err, "chunks");
+            List<String> failures = new ArrayList<>();
+            Ingestion.Listener listener = new Ingestion.Listener() {
+                long totalBytes;
+
+                @Override
+                public void started(int files, long bytes) {
+                    totalBytes = bytes;
+                    err.printf("ingesting %d file(s), %.1f MB, into %s%n", files, bytes / 1e6, collection);
+                    err.flush();
+                }
+
+                @Override
+                public void progress(int filesDone, int files, long chunks, long bytesDone, long bytesTotal, String current) {
+                    progress.update(chunks, bytesTotal == 0 ? -1 : (double) bytesDone / bytesTotal,
+                            "files " + filesDone + "/" + files + "  " + current);
+                }
+
+                @Override
+                public void skipped(Path file, String reason) {
+                    err.println("  skipped " + file + ": " + reason);
+                }
+
+                @Override
+                public void failed(Path file, String message) {
+                    failures.add(file.toString());
+                    err.println("  FAILED " + file + ": " + message);
+                }
+
+                @Override
+                public void warning(String file, String message) {
+                    err.println("  warning " + file + ": " + message);
+                }
+            };
+            Ingestion.Report report = paths.isEmpty() ? new Ingestion.Report(0, 0, 0, 0, 0, 0)
+                    : new Ingestion(writer, embedder, listener).run(paths);
+            if (report.files() > 0) progress.finish(report.chunksAdded(), "files " + report.files() + "/" + report.files());
+            Manifest m = writer.commit();
+            out.printf("%s: %d file(s) ingested, %d unchanged, %d failed; %d chunks added, %d replaced; collection now "
+                            + "%d documents, %d chunks (index %s)%n", collection, report.ingested(), report.unchanged(),
+                    report.failed(), report.chunksAdded(), report.chunksReplaced(), m.documents(), m.chunks(),
+                    m.index().kind());
+            out.flush();
+            if (report.failed() > 0) {
+                err.println("some files were not ingested (" + String.join(", ", failures) + "); fix them and run again");
+                return report.ingested() > 0 || report.unchanged() > 0 ? 3 : 1;
+            }
+            return 0;
+        }
+    }
+
+    private CollectionSettings settings() {
+        Map<String, String> params = new LinkedHashMap<>();
+        if (nlist != null) params.put("nlist", nlist.toString());
+        if (m != null) params.put("m", m.toString());
+        if (beamWidth != null) params.put("beam_width", beamWidth.toString());
+        String kind = index == null ? "flat" : index;
+        Manifest.ChunkingInfo chunking = null;
+        if (chunkTokens != null || overlap != null) {
+            chunking = new Manifest.ChunkingInfo(chunkTokens == null ? CollectionSettings.DEFAULT_CHUNKING.chunkTokens() : chunkTokens,
+                    overlap == null ? CollectionSettings.DEFAULT_CHUNKING.overlapTokens() : overlap);
+        }
+        return new CollectionSettings(new Manifest.IndexInfo(kind, params), index != null, chunking, language);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.ragtune.app.cli;
+
+import dev.ragtune.rag.collection.CollectionException;
+import java.io.IOException;
+import picocli.CommandLine;
+
+/**
+ * Prints a user's mistake (bad file, missing collection, wrong option value) as one clear line and exits 1, instead
+ * of a stack trace; real bugs still surface with their trace.
+ */
+public final class UserErrors implements CommandLine.IExecutionExceptionHandler {
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
+            throws Exception {
+        if (e instanceof CollectionException || e instanceof IllegalArgumentException || e instanceof IOException
+                || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
+            commandLine.getErr().println("ragtune " + commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().flush();
+            return 1;
+        }
+        throw e;
+    }
+
+    /** {@code cl} with this handler on it and its subcommands. */
+    public static CommandLine install(CommandLine cl) {
+        cl.setExecutionExceptionHandler(new UserErrors());
+        return cl;
+    }
+}
