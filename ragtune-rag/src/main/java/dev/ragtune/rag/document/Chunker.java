@@ -1,0 +1,212 @@
+package dev.ragtune.rag.document;
+
+import java.io.IOException;
+import java.text.BreakIterator;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Packs a document's sentences into chunks of at most {@code chunkTokens} tokens, repeating about
+ * {@code overlapTokens} tokens of trailing sentences at the start of the next chunk.
+ *
+ * <p>How: each section is split into sentences with {@link BreakIterator#getSentenceInstance} for the document's
+ * locale; each sentence is counted once. A sentence over the budget is split at word boundaries
+ * ({@link BreakIterator#getWordInstance}), each word counted once. Sentences (or word runs) are added to a chunk
+ * while the sum of their counts fits; the chunk's text is then counted once more to make sure (tokenizers are not
+ * exactly additive in general) and trimmed by whole sentences if it does not fit. The next chunk starts at the
+ * last sentences of the previous whose counts sum to at most {@code overlapTokens} (never the whole chunk, so every
+ * chunk brings new text).
+ *
+ * <p>Guarantees: a chunk's text is exactly {@code section.text().substring(s, e)} where {@code s = start - offset}
+ * and {@code e = end - offset}, begins and ends with a non-whitespace character, lies in one section (so one
+ * page), and counts at most {@code chunkTokens}. Ids are {@code <docId>#<n>}, n from 0 in document order.
+ *
+ * <p>Sharp edge: a single word longer than the budget (a URL, a base64 blob) is the one thing cut inside a word,
+ * at a character boundary. Text lines without sentence punctuation (PDF lines, lists) count as sentences because
+ * {@link BreakIterator} breaks at line ends.
+ *
+ * <p>Thread-safe if the {@link TokenCounter} is.
+ */
+public final class Chunker {
+    public static final int DEFAULT_CHUNK_TOKENS = 200;
+    public static final int DEFAULT_OVERLAP_TOKENS = 32;
+
+    private final TokenCounter counter;
+    private final int chunkTokens;
+    private final int overlapTokens;
+
+    /** A chunker with {@value #DEFAULT_CHUNK_TOKENS}-token chunks and {@value #DEFAULT_OVERLAP_TOKENS} of overlap. */
+    public Chunker(TokenCounter counter) {
+        this(counter, DEFAULT_CHUNK_TOKENS, DEFAULT_OVERLAP_TOKENS);
+    }
+
+    /**
+     * @param counter       counts tokens as the embedder will (without special tokens)
+     * @param chunkTokens   most tokens in a chunk, > 0; leave room for special tokens below the embedder's window
+     * @param overlapTokens tokens repeated from the previous chunk, > 0 and < chunkTokens
+     */
+    public Chunker(TokenCounter counter, int chunkTokens, int overlapTokens) {
+        this.counter = Objects.requireNonNull(counter, "counter");
+        if (chunkTokens <= 0) throw new IllegalArgumentException("chunkTokens must be > 0, was " + chunkTokens);
+        if (overlapTokens <= 0 || overlapTokens >= chunkTokens) {
+            throw new IllegalArgumentException("overlapTokens must be > 0 and < chunkTokens (" + chunkTokens
+                    + "), was " + overlapTokens);
+        }
+        this.chunkTokens = chunkTokens;
+        this.overlapTokens = overlapTokens;
+    }
+
+    public int chunkTokens() {
+        return chunkTokens;
+    }
+
+    public int overlapTokens() {
+        return overlapTokens;
+    }
+
+    /**
+     * Chunks one section of {@code document}; the first chunk is numbered {@code firstIndex}. Use
+     * {@link #visitor} to number across a whole document automatically.
+     */
+    public List<Chunk> chunk(Document document, Section section, int firstIndex) {
+        String text = section.text();
+        List<Unit> units = units(text, document.language());
+        List<Chunk> chunks = new ArrayList<>();
+        int n = firstIndex;
+        int i = 0;
+        while (i < units.size()) {
+            int sum = 0;
+            int j = i;
+            while (j < units.size() && sum + units.get(j).tokens <= chunkTokens) sum += units.get(j++).tokens;
+            if (j == i) j = i + 1; // a unit is never over budget by its own count; guard anyway
+            // one exact count of the assembled text; drop trailing units while it is over budget
+            while (j - i > 1 && counter.count(text.substring(units.get(i).start, units.get(j - 1).end)) > chunkTokens) {
+                j--;
+            }
+            int start = units.get(i).start;
+            int end = units.get(j - 1).end;
+            chunks.add(new Chunk(document.id() + "#" + n++, document.id(), document.source(), section.page(),
+                    section.offset() + start, section.offset() + end, document.title(), text.substring(start, end)));
+            if (j == units.size()) break;
+            int k = j;
+            int overlap = 0;
+            while (k - 1 > i && overlap + units.get(k - 1).tokens <= overlapTokens) overlap += units.get(--k).tokens;
+            while (k < j && overlap + units.get(j).tokens > chunkTokens) overlap -= units.get(k++).tokens;
+            i = k;
+        }
+        return chunks;
+    }
+
+    /**
+     * A visitor that chunks every document a reader pushes and hands the chunks to {@code sink}, numbering them
+     * from 0 per document across all its sections. Not thread-safe (one read at a time).
+     */
+    public DocumentVisitor visitor(ChunkSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        return new DocumentVisitor() {
+            private Document current;
+            private int next;
+
+            @Override
+            public void startDocument(Document document) {
+                current = document;
+                next = 0;
+            }
+
+            @Override
+            public void section(Section section) throws IOException {
+                if (current == null) throw new IllegalStateException("section before startDocument");
+                List<Chunk> chunks = chunk(current, section, next);
+                next += chunks.size();
+                if (!chunks.isEmpty()) sink.accept(current, chunks);
+            }
+
+            @Override
+            public void endDocument(Document document) throws IOException {
+                sink.endDocument(document, next);
+                current = null;
+            }
+
+            @Override
+            public void warning(String file, String message) {
+                sink.warning(file, message);
+            }
+        };
+    }
+
+    /** A run of text that is never split further: a sentence, or a run of words of an over-long sentence. */
+    private record Unit(int start, int end, int tokens) {
+    }
+
+    private List<Unit> units(String text, Language language) {
+        List<Unit> units = new ArrayList<>();
+        BreakIterator sentences = BreakIterator.getSentenceInstance(language.locale());
+        sentences.setText(text);
+        for (int s = sentences.first(), e = sentences.next(); e != BreakIterator.DONE; s = e, e = sentences.next()) {
+            int a = skipSpace(text, s, e);
+            int b = trimSpace(text, a, e);
+            if (a == b) continue;
+            int tokens = counter.count(text.substring(a, b));
+            if (tokens <= chunkTokens) units.add(new Unit(a, b, tokens));
+            else splitWords(text, a, b, language, units);
+        }
+        return units;
+    }
+
+    /** Splits the over-long sentence {@code text[a, b)} into runs of whole words that fit the budget. */
+    private void splitWords(String text, int a, int b, Language language, List<Unit> units) {
+        BreakIterator words = BreakIterator.getWordInstance(language.locale());
+        words.setText(text.substring(a, b));
+        int runStart = -1;
+        int runEnd = -1;
+        int runTokens = 0;
+        for (int s = words.first(), e = words.next(); e != BreakIterator.DONE; s = e, e = words.next()) {
+            int ws = skipSpace(text, a + s, a + e);
+            int we = trimSpace(text, ws, a + e);
+            if (ws == we) continue;
+            int tokens = counter.count(text.substring(ws, we));
+            if (runStart >= 0 && runTokens + tokens > chunkTokens) {
+                units.add(new Unit(runStart, runEnd, runTokens));
+                runStart = -1;
+                runTokens = 0;
+            }
+            if (tokens > chunkTokens) {
+                splitChars(text, ws, we, units);
+                continue;
+            }
+            if (runStart < 0) runStart = ws;
+            runEnd = we;
+            runTokens += tokens;
+        }
+        if (runStart >= 0) units.add(new Unit(runStart, runEnd, runTokens));
+    }
+
+    /** Cuts a single over-long word {@code text[a, b)} into the longest prefixes that fit (binary search). */
+    private void splitChars(String text, int a, int b, List<Unit> units) {
+        int s = a;
+        while (s < b) {
+            int lo = s + 1;
+            int hi = b;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (counter.count(text.substring(s, mid)) <= chunkTokens) lo = mid;
+                else hi = mid - 1;
+            }
+            int e = lo;
+            if (e < b && Character.isHighSurrogate(text.charAt(e - 1)) && e - 1 > s) e--;
+            units.add(new Unit(s, e, counter.count(text.substring(s, e))));
+            s = e;
+        }
+    }
+
+    private static int skipSpace(String text, int from, int to) {
+        while (from < to && Character.isWhitespace(text.charAt(from))) from++;
+        return from;
+    }
+
+    private static int trimSpace(String text, int from, int to) {
+        while (to > from && Character.isWhitespace(text.charAt(to - 1))) to--;
+        return to;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.ragtune.rag.document;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.IOUtils;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDDocumentInformation;
+import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
+import org.apache.pdfbox.text.PDFTextStripper;
+
+/**
+ * PDF text layers, extracted page by page with PDFBox; one section per page (page numbers 1-based, offsets within
+ * the page's extracted text). Title: the info dictionary's Title, else the file name.
+ *
+ * <p>Refuses password-protected files ({@link DocumentException.Reason#ENCRYPTED}), damaged ones
+ * ({@link DocumentException.Reason#CORRUPT}) and files with no text on any page
+ * ({@link DocumentException.Reason#NO_TEXT}, scans that need OCR). Pages without text in an otherwise readable file
+ * are skipped with one warning listing them.
+ *
+ * <p>Sharp edge: PDFBox keeps the document structure in memory; scratch buffers go to temp files, and only the
+ * pages up to {@link LanguageGuess#SAMPLE_CHARS} characters are held before the first section is pushed.
+ */
+final class PdfReader implements DocumentReader {
+    private static final Set<String> EXTENSIONS = Set.of("pdf");
+
+    @Override
+    public Set<String> extensions() {
+        return EXTENSIONS;
+    }
+
+    @Override
+    public void read(Path file, String documentId, DocumentVisitor visitor) throws IOException {
+        String name = file.toString();
+        if (Files.size(file) == 0) throw new DocumentException(DocumentException.Reason.EMPTY, name, "empty file, skipped");
+        try (PDDocument pdf = load(file)) {
+            int pages = pdf.getNumberOfPages();
+            if (pages == 0) {
+                throw new DocumentException(DocumentException.Reason.CORRUPT, name,
+                        "no pages; the file is damaged or truncated: download it again or repair it (qpdf in.pdf out.pdf)");
+            }
+            PDFTextStripper stripper = new PDFTextStripper();
+            stripper.setLineSeparator("\n");
+            stripper.setSortByPosition(false);
+
+            Document doc = null;
+            List<Section> held = new ArrayList<>();
+            StringBuilder sample = new StringBuilder();
+            List<Integer> blankPages = new ArrayList<>();
+            for (int page = 1; page <= pages; page++) {
+                String text;
+                try {
+                    stripper.setStartPage(page);
+                    stripper.setEndPage(page);
+                    text = stripper.getText(pdf);
+                } catch (IOException | RuntimeException e) {
+                    visitor.warning(name, "page " + page + ": text extraction failed (" + e.getMessage() + "); page skipped");
+                    continue;
+                }
+                if (text.isBlank()) {
+                    blankPages.add(page);
+                    continue;
+                }
+                Section section = new Section(page, 0, text);
+                if (doc == null) {
+                    held.add(section);
+                    sample.append(text, 0, Math.min(text.length(), LanguageGuess.SAMPLE_CHARS - sample.length()));
+                    if (sample.length() < LanguageGuess.SAMPLE_CHARS && page < pages) continue;
+                    doc = start(pdf, file, documentId, sample, visitor);
+                    for (Section s : held) visitor.section(s);
+                    held.clear();
+                } else {
+                    visitor.section(section);
+                }
+            }
+            if (doc == null && !held.isEmpty()) {
+                doc = start(pdf, file, documentId, sample, visitor);
+                for (Section s : held) visitor.section(s);
+            }
+            if (doc == null) {
+                throw new DocumentException(DocumentException.Reason.NO_TEXT, name, "no text layer on any of its "
+                        + pages + " pages (scanned images?): OCR it first, e.g. ocrmypdf in.pdf out.pdf");
+            }
+            if (!blankPages.isEmpty()) {
+                visitor.warning(name, "no text layer on page(s) " + blankPages + " of " + pages
+                        + "; their content is not indexed (OCR the file to include it)");
+            }
+            visitor.endDocument(doc);
+        }
+    }
+
+    private static PDDocument load(Path file) throws IOException {
+        String name = file.toString();
+        try {
+            return Loader.loadPDF(file.toFile(), "", IOUtils.createTempFileOnlyStreamCache());
+        } catch (InvalidPasswordException e) {
+            throw new DocumentException(DocumentException.Reason.ENCRYPTED, name,
+                    "encrypted; decrypt it first (qpdf --decrypt --password=PASSWORD in.pdf out.pdf)", e);
+        } catch (IOException e) {
+            throw new DocumentException(DocumentException.Reason.CORRUPT, name, "not a readable PDF ("
+                    + e.getMessage() + "); it is damaged or truncated: download it again or repair it "
+                    + "(qpdf in.pdf out.pdf)", e);
+        }
+    }
+
+    private static Document start(PDDocument pdf, Path file, String documentId, CharSequence sample,
+            DocumentVisitor visitor) throws IOException {
+        PDDocumentInformation info = pdf.getDocumentInformation();
+        String title = info == null || info.getTitle() == null || info.getTitle().isBlank()
+                ? TextBlocks.baseName(file) : info.getTitle().strip();
+        Document doc = new Document(documentId, file.toString(), title, LanguageGuess.of(sample),
+                Map.of("format", "pdf", "pages", Integer.toString(pdf.getNumberOfPages())));
+        visitor.startDocument(doc);
+        return doc;
+    }
+}
