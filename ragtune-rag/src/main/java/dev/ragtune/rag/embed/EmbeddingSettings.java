@@ -1,0 +1,49 @@
+package dev.ragtune.rag.embed;
+
+/**
+ * How an {@link OnnxEmbedder} spends the machine: model batches and threads. None of these change the vectors
+ * beyond float rounding (≈1e-6), except {@code maxTokens}, which truncates texts earlier than the model would.
+ *
+ * @param workers        batches run at the same time, each on its own thread, all on one ONNX session
+ * @param intraOpThreads ONNX Runtime threads inside one batch; {@code workers × intraOpThreads} should not exceed
+ *                       the cores
+ * @param tokenBudget    at most {@code texts × padded length} tokens per model batch
+ * @param maxBatchSize   at most this many texts per model batch
+ * @param maxTokens      cap on tokens per text (special tokens included); 0 means the model's own limit. A value
+ *                       above the model's limit is lowered to it
+ */
+public record EmbeddingSettings(int workers, int intraOpThreads, int tokenBudget, int maxBatchSize, int maxTokens) {
+    public EmbeddingSettings {
+        if (workers < 1 || intraOpThreads < 1) {
+            throw new IllegalArgumentException("workers and intraOpThreads must be >= 1, got " + workers + " and "
+                    + intraOpThreads);
+        }
+        if (tokenBudget < 1 || maxBatchSize < 1) {
+            throw new IllegalArgumentException("tokenBudget and maxBatchSize must be >= 1, got " + tokenBudget
+                    + " and " + maxBatchSize);
+        }
+        if (maxTokens < 0) {
+            throw new IllegalArgumentException("maxTokens must be >= 0 (0 = model limit), got " + maxTokens);
+        }
+    }
+
+    /**
+     * One worker per available core, one ONNX thread each (measured faster than one batch on all cores: see
+     * {@code EmbedBench}), 4,096 tokens and 64 texts per batch, the model's own token limit.
+     */
+    public static EmbeddingSettings defaults() {
+        return new EmbeddingSettings(Runtime.getRuntime().availableProcessors(), 1, 4096, 64, 0);
+    }
+
+    public EmbeddingSettings withWorkers(int workers, int intraOpThreads) {
+        return new EmbeddingSettings(workers, intraOpThreads, tokenBudget, maxBatchSize, maxTokens);
+    }
+
+    public EmbeddingSettings withBatching(int tokenBudget, int maxBatchSize) {
+        return new EmbeddingSettings(workers, intraOpThreads, tokenBudget, maxBatchSize, maxTokens);
+    }
+
+    public EmbeddingSettings withMaxTokens(int maxTokens) {
+        return new EmbeddingSettings(workers, intraOpThreads, tokenBudget, maxBatchSize, maxTokens);
+    }
+}
