@@ -1,5 +1,5 @@
 /**
- * Retrieval over a collection: modes (dense, BM25, hybrid), fusion of ranked lists, hits and search timings.
- * Depends on {@code document} and {@code index}; knows nothing of models or answers.
+ * Retrieval over a collection: modes (dense, BM25, hybrid), the fusion of dense and BM25 ranked lists, hits and
+ * search timings. Pure ranking logic: depends on {@code document} and {@code index} types only; no I/O, no models.
  */
 package dev.ragtune.rag.retrieve;

@@ -1,0 +1,103 @@
+package dev.ragtune.rag.index;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One exact top-k search over one or more {@link VectorBlocks}: a float scan that keeps every vector whose score
+ * could still be among the k best (by the {@link ExactRescorer} error bound), then a double-precision rescoring of
+ * those candidates. The result equals an exhaustive search in double precision with ties broken by smaller id.
+ * Created per query; not shared between threads.
+ */
+final class ExactTopK {
+    private final int k;
+    private final float[] query;
+    private final double errorPerNorm;
+    private final TopDoubles lowerBounds;
+    private final List<VectorBlocks> sources = new ArrayList<>();
+    private int[] candSource = new int[64];
+    private int[] candSlot = new int[64];
+    private int[] candId = new int[64];
+    private double[] candUpper = new double[64];
+    private int candidates;
+    private float[] acc = new float[0];
+
+    ExactTopK(int k, float[] query) {
+        this.k = k;
+        this.query = query;
+        this.errorPerNorm = ExactRescorer.errorFactor(query.length) * ExactRescorer.norm(query);
+        this.lowerBounds = new TopDoubles(k);
+    }
+
+    /**
+     * Scans every vector of {@code blocks}. {@code ids[slot]} is the id of a slot, {@code deleted} (may be null)
+     * marks removed slots, {@code norms[slot]} is an upper bound of the slot's L2 norm.
+     */
+    void scan(VectorBlocks blocks, int[] ids, boolean[] deleted, float[] norms) {
+        int src = sources.size();
+        sources.add(blocks);
+        int bs = blocks.blockSize();
+        if (acc.length < bs) acc = new float[bs];
+        int n = blocks.size();
+        double threshold = lowerBounds.threshold();
+        for (int b = 0, nb = blocks.blockCount(); b < nb; b++) {
+            blocks.scoreBlock(b, query, acc);
+            int base = b * bs;
+            int lanes = Math.min(bs, n - base);
+            for (int v = 0; v < lanes; v++) {
+                int slot = base + v;
+                double f = acc[v];
+                double e = errorPerNorm * norms[slot];
+                if (f + e >= threshold && (deleted == null || !deleted[slot])) {
+                    addCandidate(src, slot, ids[slot], f + e);
+                    lowerBounds.offer(f - e);
+                    threshold = lowerBounds.threshold();
+                }
+            }
+        }
+    }
+
+    private void addCandidate(int src, int slot, int id, double upper) {
+        if (candidates == candSlot.length) {
+            int cap = candidates * 2;
+            candSource = Arrays.copyOf(candSource, cap);
+            candSlot = Arrays.copyOf(candSlot, cap);
+            candId = Arrays.copyOf(candId, cap);
+            candUpper = Arrays.copyOf(candUpper, cap);
+        }
+        candSource[candidates] = src;
+        candSlot[candidates] = slot;
+        candId[candidates] = id;
+        candUpper[candidates] = upper;
+        candidates++;
+    }
+
+    /** Rescored exact top k, best first, ties by smaller id. */
+    List<Neighbor> result() {
+        double threshold = lowerBounds.threshold();
+        int m = 0;
+        int[] idx = new int[candidates];
+        double[] exact = new double[candidates];
+        for (int c = 0; c < candidates; c++) {
+            if (candUpper[c] >= threshold) {
+                idx[m] = c;
+                exact[m] = sources.get(candSource[c]).dotExact(query, candSlot[c]);
+                m++;
+            }
+        }
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> {
+            int cmp = Double.compare(exact[b], exact[a]);
+            return cmp != 0 ? cmp : Integer.compare(candId[idx[a]], candId[idx[b]]);
+        });
+        int out = Math.min(k, m);
+        List<Neighbor> result = new ArrayList<>(out);
+        for (int i = 0; i < out; i++) {
+            int o = order[i];
+            result.add(new Neighbor(candId[idx[o]], (float) exact[o]));
+        }
+        return result;
+    }
+}

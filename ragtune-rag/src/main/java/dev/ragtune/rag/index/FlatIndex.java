@@ -1,0 +1,248 @@
+package dev.ragtune.rag.index;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * Exact maximum-inner-product search over every live vector (the equivalent of FAISS {@code IndexFlatIP}).
+ *
+ * <p>Results are exact: equal, ids and order, to an exhaustive search that sums each inner product in double
+ * precision, ties broken by the smaller id. The scan itself runs in float over a block-transposed layout that Java 17
+ * auto-vectorizes; a per-vector rounding-error bound keeps every vector that could still belong to the top k, and
+ * those few are rescored in double (see {@code ExactRescorer}). Returned scores are the double scores rounded to float.
+ *
+ * <p>Removal marks a tombstone; removed vectors stay in memory until the index is reopened ({@link #save} writes only
+ * live vectors, i.e. compacts). Searches may run concurrently with each other; adds and removes take a write lock.
+ *
+ * <p>On disk: {@code index.json} plus {@code flat-vectors-<gen>.f32} (count × dimension float32, little-endian,
+ * row-major) and {@code flat-ids-<gen>.i32} (count int32, little-endian).
+ */
+public final class FlatIndex implements VectorIndex {
+    public static final String KIND = "flat";
+    static final int BLOCK = 64;
+    private static final Set<String> FILE_PREFIXES = Set.of("flat-");
+
+    private final int dimension;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final VectorBlocks vectors;
+    private int[] ids = new int[256];
+    private float[] norms = new float[256];
+    private boolean[] deleted = new boolean[256];
+    private final Map<Integer, Integer> slotOf = new HashMap<>();
+    private boolean closed;
+
+    public FlatIndex(int dimension) {
+        if (dimension <= 0) throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
+        this.dimension = dimension;
+        this.vectors = new VectorBlocks(dimension, BLOCK);
+    }
+
+    /** Loads an index saved by {@link #save} from {@code dir}. */
+    public static FlatIndex open(Path dir) throws IOException {
+        IndexMeta meta = IndexFolder.readMeta(dir);
+        if (!KIND.equals(meta.kind())) {
+            throw new CorruptIndexException("index in " + dir + " is '" + meta.kind() + "', not '" + KIND
+                    + "'; open it with VectorIndexes.open");
+        }
+        int n = meta.count();
+        int d = meta.dimension();
+        ByteBuffer idBuf = IndexFolder.read(dir, IndexFolder.file(meta, dir, "ids"), (long) n * Integer.BYTES);
+        ByteBuffer vecBuf = IndexFolder.read(dir, IndexFolder.file(meta, dir, "vectors"), (long) n * d * Float.BYTES);
+        FlatIndex index = new FlatIndex(d);
+        int batch = 4096;
+        for (int start = 0; start < n; start += batch) {
+            int m = Math.min(batch, n - start);
+            int[] bid = new int[m];
+            float[][] bv = new float[m][d];
+            for (int i = 0; i < m; i++) {
+                bid[i] = idBuf.getInt();
+                for (int j = 0; j < d; j++) bv[i][j] = vecBuf.getFloat();
+            }
+            try {
+                index.add(bid, bv);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptIndexException("index in " + dir + " holds invalid data (" + e.getMessage() + "); "
+                        + IndexFolder.REBUILD, e);
+            }
+        }
+        return index;
+    }
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public int dimension() {
+        return dimension;
+    }
+
+    @Override
+    public int size() {
+        lock.readLock().lock();
+        try {
+            return slotOf.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Whether a live vector has this id. */
+    public boolean contains(int id) {
+        lock.readLock().lock();
+        try {
+            return slotOf.containsKey(id);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** A copy of the live vector with this id, or null. */
+    public float[] vector(int id) {
+        lock.readLock().lock();
+        try {
+            Integer slot = slotOf.get(id);
+            if (slot == null) return null;
+            float[] out = new float[dimension];
+            vectors.copy(slot, out);
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void add(int[] ids, float[][] vectors) {
+        VectorChecks.checkBatch(ids, vectors, dimension);
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            for (int id : ids) {
+                if (slotOf.containsKey(id)) {
+                    throw new IllegalArgumentException("id " + id + " is already in the index; remove it first");
+                }
+            }
+            for (int i = 0; i < ids.length; i++) {
+                int slot = this.vectors.append(vectors[i]);
+                ensureCapacity(slot + 1);
+                this.ids[slot] = ids[i];
+                this.norms[slot] = (float) Math.nextUp((float) ExactRescorer.norm(vectors[i]));
+                slotOf.put(ids[i], slot);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private void ensureCapacity(int n) {
+        if (n > ids.length) {
+            int cap = Math.max(n, ids.length * 2);
+            ids = Arrays.copyOf(ids, cap);
+            norms = Arrays.copyOf(norms, cap);
+            deleted = Arrays.copyOf(deleted, cap);
+        }
+    }
+
+    @Override
+    public void remove(int[] ids) {
+        lock.writeLock().lock();
+        try {
+            checkOpen();
+            for (int id : ids) {
+                Integer slot = slotOf.remove(id);
+                if (slot != null) deleted[slot] = true;
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public List<Neighbor> search(float[] query, int k, SearchParams params) {
+        VectorChecks.checkQuery(query, k, dimension);
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            ExactTopK top = new ExactTopK(k, query);
+            top.scan(vectors, ids, deleted, norms);
+            return top.result();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Inner product of {@code query} with the stored vector {@code id}, summed in double (the same value a search
+     * returns for it), or {@link Double#NaN} if no live vector has that id. Used to score fusion candidates that the
+     * dense search did not return.
+     */
+    public double score(float[] query, int id) {
+        VectorChecks.checkQuery(query, 1, dimension);
+        lock.readLock().lock();
+        try {
+            Integer slot = slotOf.get(id);
+            return slot == null ? Double.NaN : vectors.dotExact(query, slot);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void save(Path dir) throws IOException {
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            Files.createDirectories(dir);
+            int n = slotOf.size();
+            int[] liveSlots = new int[n];
+            int m = 0;
+            for (int s = 0, total = vectors.size(); s < total; s++) {
+                if (!deleted[s]) liveSlots[m++] = s;
+            }
+            int[] liveIds = new int[n];
+            for (int i = 0; i < n; i++) liveIds[i] = ids[liveSlots[i]];
+            String gen = IndexFolder.newGeneration();
+            String idFile = "flat-ids-" + gen + ".i32";
+            String vecFile = "flat-vectors-" + gen + ".f32";
+            IndexFolder.writeInts(dir, idFile, liveIds, n);
+            float[] row = new float[dimension];
+            int[] current = {-1};
+            IndexFolder.writeFloats(dir, vecFile, i -> {
+                int r = (int) (i / dimension);
+                if (r != current[0]) {
+                    vectors.copy(liveSlots[r], row);
+                    current[0] = r;
+                }
+                return row[(int) (i % dimension)];
+            }, (long) n * dimension);
+            IndexFolder.commitMeta(dir, new IndexMeta(IndexMeta.FORMAT, KIND, dimension, n, Map.of(),
+                    Map.of("ids", idFile, "vectors", vecFile)), FILE_PREFIXES);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("flat index is closed");
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            closed = true;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+}
