@@ -18,7 +18,11 @@ public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // Lucene announces its vectorization and mmap choices at INFO on every start: keep the CLI's output clean.
+        java.util.logging.Logger lucene = java.util.logging.Logger.getLogger("org.apache.lucene");
+        lucene.setLevel(java.util.logging.Level.WARNING);
+        int rc = commandLine().execute(args);
+        System.exit(rc);
     }
 
     /** The configured command line: user errors print one clear line (no stack trace) and exit 1. */

@@ -104,7 +104,7 @@ public final class SearchCommand implements Callable<Integer> {
                 try {
                     q = JSON.readTree(line);
                 } catch (IOException e) {
-                    spec.commandLine().getErr().println(queries + ":" + n + ": not JSON, skipped (" + e.getOriginalMessage() + ")");
+                    spec.commandLine().getErr().println(queries + ":" + n + ": not JSON, skipped (" + e.getMessage() + ")");
                     continue;
                 }
                 String text = q.path("query").asText("");

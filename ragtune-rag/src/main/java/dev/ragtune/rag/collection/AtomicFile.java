@@ -26,7 +26,17 @@ final class AtomicFile {
         try {
             try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
                  OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 1 << 16)) {
-                body.writeTo(out);
+                body.writeTo(new java.io.FilterOutputStream(out) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        out.flush(); // the body may close its stream (Jackson does); the channel must stay open to fsync
+                    }
+                });
                 out.flush();
                 channel.force(true);
             }

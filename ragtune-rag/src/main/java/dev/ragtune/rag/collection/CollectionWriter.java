@@ -213,7 +213,7 @@ public final class CollectionWriter implements AutoCloseable {
             }
             return next;
         } catch (IOException e) {
-            throw new CollectionException("cannot write collection " + layout.dir() + ": " + e.getMessage()
+            throw new CollectionException("cannot write collection " + layout.dir() + ": " + e
                     + " (nothing was committed; the previous state is intact)", e);
         }
     }
