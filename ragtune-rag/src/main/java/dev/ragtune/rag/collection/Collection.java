@@ -69,7 +69,7 @@ public final class Collection implements AutoCloseable {
         Bm25Index lexical = null;
         try {
             dense = VectorIndexes.open(layout.dense(gen));
-            lexical = Bm25Index.open(layout.bm25(gen));
+            lexical = Bm25Index.openForSearch(layout.bm25(gen));
             if (dense.size() != table.size()) {
                 throw new CollectionException("dense index " + layout.dense(gen) + " holds " + dense.size()
                         + " vectors but the collection " + table.size() + "; rebuild it with 'ragtune ingest --collection "

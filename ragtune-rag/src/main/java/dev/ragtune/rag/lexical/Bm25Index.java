@@ -63,29 +63,52 @@ public final class Bm25Index implements AutoCloseable {
     private volatile boolean stale;
 
     private Bm25Index(Path dir, Analyzer portuguese) throws IOException {
-        Files.createDirectories(dir);
+        this(dir, portuguese, true);
+    }
+
+    private Bm25Index(Path dir, Analyzer portuguese, boolean writable) throws IOException {
+        if (writable) Files.createDirectories(dir);
         this.analyzers = Map.of("text_en", new EnglishAnalyzer(), "text_pt", portuguese,
                 OTHER_FIELD, new StandardAnalyzer());
         Directory d = FSDirectory.open(dir);
         try {
+            if (!writable) {
+                this.writer = null;
+                this.searchers = new SearcherManager(d, bm25Searchers());
+                this.directory = d;
+                return;
+            }
             IndexWriterConfig config = new IndexWriterConfig(new PerFieldAnalyzerWrapper(new StandardAnalyzer(), analyzers))
                     .setSimilarity(new BM25Similarity())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
             this.writer = new IndexWriter(d, config);
-            this.searchers = new SearcherManager(writer, new SearcherFactory() {
-                @Override
-                public IndexSearcher newSearcher(org.apache.lucene.index.IndexReader reader,
-                                                 org.apache.lucene.index.IndexReader previous) {
-                    IndexSearcher s = new IndexSearcher(reader);
-                    s.setSimilarity(new BM25Similarity());
-                    return s;
-                }
-            });
+            this.searchers = new SearcherManager(writer, bm25Searchers());
         } catch (IOException | RuntimeException e) {
             d.close();
             throw e;
         }
         this.directory = d;
+    }
+
+    private static SearcherFactory bm25Searchers() {
+        return new SearcherFactory() {
+            @Override
+            public IndexSearcher newSearcher(org.apache.lucene.index.IndexReader reader,
+                                             org.apache.lucene.index.IndexReader previous) {
+                IndexSearcher s = new IndexSearcher(reader);
+                s.setSimilarity(new BM25Similarity());
+                return s;
+            }
+        };
+    }
+
+    /**
+     * Opens the committed index in {@code dir} for searching only: no write lock is taken, so any number of readers
+     * (in any process) can search while one writer works on another copy. {@link #add}, {@link #remove} and
+     * {@link #commit} throw.
+     */
+    public static Bm25Index openForSearch(Path dir) throws IOException {
+        return new Bm25Index(dir, new PortugueseAnalyzer(), false);
     }
 
     /** Opens the index in {@code dir}, creating an empty one if the folder holds none. */
@@ -113,6 +136,7 @@ public final class Bm25Index implements AutoCloseable {
         doc.add(new StringField(ID, Integer.toString(id), Field.Store.NO));
         doc.add(new NumericDocValuesField(ID_VALUE, id));
         doc.add(new TextField(field, text, Field.Store.NO));
+        requireWritable();
         try {
             writer.updateDocument(new Term(ID, Integer.toString(id)), doc);
         } catch (IOException e) {
@@ -125,6 +149,7 @@ public final class Bm25Index implements AutoCloseable {
     public void remove(int[] ids) {
         Term[] terms = new Term[ids.length];
         for (int i = 0; i < ids.length; i++) terms[i] = new Term(ID, Integer.toString(ids[i]));
+        requireWritable();
         try {
             writer.deleteDocuments(terms);
         } catch (IOException e) {
@@ -207,15 +232,20 @@ public final class Bm25Index implements AutoCloseable {
         }
     }
 
+    private void requireWritable() {
+        if (writer == null) throw new IllegalStateException("this BM25 index was opened for searching only");
+    }
+
     /** Makes all changes durable. */
     public void commit() throws IOException {
+        requireWritable();
         writer.commit();
     }
 
     @Override
     public void close() throws IOException {
         try (Directory d = directory; IndexWriter w = writer; SearcherManager s = searchers) {
-            w.commit();
+            if (w != null) w.commit();
         }
         for (Analyzer a : analyzers.values()) a.close();
     }
