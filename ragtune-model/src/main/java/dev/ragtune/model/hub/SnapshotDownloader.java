@@ -226,7 +226,7 @@ public final class SnapshotDownloader {
                     throw new DownloadInterruptedException("download of " + f.path() + " from " + rev.repo() + "@"
                             + rev.commitSha().substring(0, 12) + " broke off after " + now + " of "
                             + (f.size() >= 0 ? f.size() + " bytes" : "? bytes") + " (" + e.getMessage() + "), "
-                            + (maxRetries + 1) + " attempts. The partial file is kept in " + part
+                            + (maxRetries + 1) + (maxRetries == 0 ? " attempt" : " attempts") + ". The partial file is kept in " + part
                             + "; run the same `ragtune model pull " + rev.repo()
                             + ("main".equals(revision) ? "" : " --revision " + revision)
                             + "` again to resume it from byte " + now + ".", e);
