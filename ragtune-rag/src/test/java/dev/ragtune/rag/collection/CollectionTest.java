@@ -3,6 +3,8 @@ package dev.ragtune.rag.collection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ragtune.rag.testsupport.HashingEmbedder;
+
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.Hit;
 import dev.ragtune.rag.retrieve.RetrievalMode;

@@ -1,4 +1,4 @@
-package dev.ragtune.rag.collection;
+package dev.ragtune.rag.testsupport;
 
 import dev.ragtune.rag.embed.Embedder;
 import java.util.List;
@@ -11,18 +11,18 @@ import java.util.regex.Pattern;
  * A deterministic bag-of-words embedder (signed feature hashing of lower-cased words, L2-normalized) for testing the
  * collection's bookkeeping quickly; it counts how many texts it was asked to embed.
  */
-final class HashingEmbedder implements Embedder {
+public final class HashingEmbedder implements Embedder {
     private static final Pattern WORD = Pattern.compile("\\p{L}+|\\p{N}+");
     private final String id;
     private final int dimension;
-    final AtomicInteger embedded = new AtomicInteger();
+    public final AtomicInteger embedded = new AtomicInteger();
 
-    HashingEmbedder(String id, int dimension) {
+    public HashingEmbedder(String id, int dimension) {
         this.id = id;
         this.dimension = dimension;
     }
 
-    HashingEmbedder() {
+    public HashingEmbedder() {
         this("test/hashing-64", 64);
     }
 

@@ -1,0 +1,178 @@
+package dev.ragtune.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragtune.rag.answer.Answer;
+import dev.ragtune.rag.answer.AskPipeline;
+import dev.ragtune.rag.answer.Citation;
+import dev.ragtune.rag.answer.Context;
+import dev.ragtune.rag.answer.ExtractiveGenerator;
+import dev.ragtune.rag.answer.Generator;
+import dev.ragtune.rag.answer.PromptTemplate;
+import dev.ragtune.rag.answer.SentenceScorer;
+import dev.ragtune.rag.collection.Collection;
+import dev.ragtune.rag.embed.Embedder;
+import dev.ragtune.rag.index.SearchParams;
+import dev.ragtune.rag.rerank.CrossEncoderReranker;
+import dev.ragtune.rag.rerank.Reranker;
+import dev.ragtune.rag.retrieve.RetrievalMode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ragtune ask}: a question answered from a collection, with citations and a latency breakdown. */
+@Command(name = "ask", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = {"Answer a question from a collection: retrieve, optionally re-rank with a cross-encoder, "
+                + "prompt, generate; prints the answer, its sources and the time of every step.",
+                "Without --model the answer is extractive: the best-supported sentence of the retrieved passages."})
+public final class AskCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--collection", paramLabel = "DIR", description = "Collection folder (not needed with --no-rag).")
+    Path collection;
+
+    @Mixin GeneratorOptions generatorOptions;
+
+    @Option(names = "--reranker", paramLabel = "DIR",
+            description = "Cross-encoder ONNX export folder (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2, see 'model pull').")
+    Path rerankerDir;
+
+    @Option(names = "-k", defaultValue = "2", description = "Contexts put in the prompt.")
+    int k;
+
+    @Option(names = "--candidates", defaultValue = "20", description = "Passages retrieved before re-ranking / fusion.")
+    int candidates;
+
+    @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: dense, bm25 or hybrid.")
+    String mode;
+
+    @Option(names = "--nprobe", defaultValue = "0", description = "IVF: lists to scan (0 = the index's default).")
+    int nprobe;
+
+    @Option(names = "--ef", defaultValue = "0", description = "HNSW: beam width at query time (0 = the index's default).")
+    int ef;
+
+    @Option(names = "--no-rag", description = "Ask the model without retrieval (the comparison of the lecture).")
+    boolean noRag;
+
+    @Option(names = "--template", paramLabel = "FILE",
+            description = "Prompt template with {context} and {question} (default: the lecture's Portuguese prompt).")
+    Path template;
+
+    @Option(names = "--json", description = "Print JSON: {question, answer, mode, citations[], contexts[], timings_ms}.")
+    boolean json;
+
+    @Mixin EmbedderOption embedderOption;
+
+    @Parameters(paramLabel = "QUESTION", description = "The question.")
+    String question;
+
+    @Override
+    public Integer call() throws IOException {
+        if (question == null || question.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "the question is empty");
+        }
+        if (!noRag && collection == null) {
+            throw new ParameterException(spec.commandLine(), "give --collection DIR (or --no-rag to ask the model alone)");
+        }
+        if (noRag && generatorOptions.model == null) {
+            throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model: give --model DIR|ORG/NAME");
+        }
+        RetrievalMode m;
+        try {
+            m = RetrievalMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        PromptTemplate tpl = template == null ? PromptTemplate.DEFAULT : PromptTemplate.load(template);
+        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, new SearchParams(nprobe, ef), noRag, tpl);
+        try (Collection c = noRag ? null : Collection.open(collection);
+             Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
+             Reranker reranker = rerankerDir == null ? null : CrossEncoderReranker.load(rerankerDir);
+             Generator generator = generatorOptions.model == null
+                     ? new ExtractiveGenerator(embedder, reranker == null ? null : SentenceScorer.byReranker(reranker))
+                     : generatorOptions.open(spec.commandLine().getErr())) {
+            Answer a = new AskPipeline(c, embedder, reranker, generator).ask(question, options);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) out.println(JSON.writeValueAsString(toJson(a)));
+            else print(out, a);
+            for (String w : a.warnings()) spec.commandLine().getErr().println("warning: " + w);
+            out.flush();
+        }
+        return 0;
+    }
+
+    static ObjectNode toJson(Answer a) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("question", a.question());
+        root.put("answer", a.text());
+        root.put("mode", a.mode());
+        root.put("generator", a.generator());
+        root.put("attribution", a.attribution());
+        ArrayNode cites = root.putArray("citations");
+        for (Citation c : a.citations()) {
+            ObjectNode o = cites.addObject();
+            o.put("n", c.n());
+            o.put("chunk_id", c.chunkId());
+            o.put("source", c.source());
+            o.put("page", c.page());
+        }
+        ArrayNode ctx = root.putArray("contexts");
+        for (Context c : a.contexts()) {
+            ObjectNode o = ctx.addObject();
+            o.put("n", c.n());
+            o.put("chunk_id", c.hit().chunk().id());
+            o.put("source", c.hit().chunk().source());
+            o.put("page", c.hit().chunk().page());
+            o.put("score", c.score());
+            o.put("text", c.text());
+            o.put("kept_sentences", c.keptSentences());
+            o.put("dropped_sentences", c.droppedSentences());
+        }
+        root.put("prompt_tokens", a.prompt().tokens());
+        root.put("compressed", a.prompt().compressed());
+        ObjectNode t = root.putObject("timings_ms");
+        t.put("embed", SearchCommand.round(a.timings().embed()));
+        t.put("search", SearchCommand.round(a.timings().search()));
+        t.put("rerank", SearchCommand.round(a.timings().rerank()));
+        t.put("prompt", SearchCommand.round(a.timings().prompt()));
+        t.put("generate", SearchCommand.round(a.timings().generate()));
+        t.put("total", SearchCommand.round(a.timings().total()));
+        ArrayNode w = root.putArray("warnings");
+        a.warnings().forEach(w::add);
+        return root;
+    }
+
+    static void print(PrintWriter out, Answer a) {
+        out.println("Question: " + a.question());
+        out.println("Answer (" + a.mode() + "): " + (a.text().isEmpty() ? "(no answer)" : a.text()));
+        if (!a.citations().isEmpty()) {
+            out.println("Sources" + (a.attribution().equals("overlap") ? " (the model did not cite; attributed by word overlap)" : "") + ":");
+            for (Citation c : a.citations()) {
+                out.printf(Locale.ROOT, "  [%d] %s%s, chunk %s%n", c.n(), c.source(), c.page() > 0 ? ", page " + c.page() : "",
+                        c.chunkId());
+            }
+        }
+        if (!a.contexts().isEmpty()) {
+            out.println("Contexts in the prompt:");
+            for (Context c : a.contexts()) {
+                out.printf(Locale.ROOT, "  [%d] %.3f  %s%n", c.n(), c.score(), SearchCommand.snippet(c.text(), 110));
+            }
+        }
+        Answer.Timings t = a.timings();
+        out.printf(Locale.ROOT, "Timings (ms): embed %.1f | search %.1f | rerank %.1f | generate %.1f | total %.1f%n",
+                t.embed(), t.search(), t.rerank(), t.generate(), t.total());
+    }
+}

@@ -1,0 +1,18 @@
+package dev.ragtune.rag.answer;
+
+import java.util.List;
+
+/**
+ * A generator's answer.
+ *
+ * @param text      the answer text
+ * @param supported numbers {@code n} of the contexts the generator itself knows it took the answer from (an
+ *                  extractive generator does); empty when it cannot tell, and citations are then parsed or
+ *                  attributed by overlap
+ */
+public record Generation(String text, List<Integer> supported) {
+    public Generation {
+        text = text == null ? "" : text;
+        supported = List.copyOf(supported);
+    }
+}
