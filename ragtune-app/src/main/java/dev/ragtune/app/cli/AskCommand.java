@@ -43,8 +43,6 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--collection", paramLabel = "DIR", description = "Collection folder (not needed with --no-rag).")
     Path collection;
 
-    @Mixin GeneratorOptions generatorOptions;
-
     @Option(names = "--reranker", paramLabel = "DIR",
             description = "Cross-encoder ONNX export folder (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2, see 'model pull').")
     Path rerankerDir;
@@ -87,8 +85,8 @@ public final class AskCommand implements Callable<Integer> {
         if (!noRag && collection == null) {
             throw new ParameterException(spec.commandLine(), "give --collection DIR (or --no-rag to ask the model alone)");
         }
-        if (noRag && generatorOptions.model == null) {
-            throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model: give --model DIR|ORG/NAME");
+        if (noRag) {
+            throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model, and none is wired yet");
         }
         RetrievalMode m;
         try {
@@ -101,9 +99,8 @@ public final class AskCommand implements Callable<Integer> {
         try (Collection c = noRag ? null : Collection.open(collection);
              Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
              Reranker reranker = rerankerDir == null ? null : CrossEncoderReranker.load(rerankerDir);
-             Generator generator = generatorOptions.model == null
-                     ? new ExtractiveGenerator(embedder, reranker == null ? null : SentenceScorer.byReranker(reranker))
-                     : generatorOptions.open(spec.commandLine().getErr())) {
+             Generator generator = new ExtractiveGenerator(embedder,
+                     reranker == null ? null : SentenceScorer.byReranker(reranker))) {
             Answer a = new AskPipeline(c, embedder, reranker, generator).ask(question, options);
             PrintWriter out = spec.commandLine().getOut();
             if (json) out.println(JSON.writeValueAsString(toJson(a)));

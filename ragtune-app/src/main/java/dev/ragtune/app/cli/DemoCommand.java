@@ -49,9 +49,9 @@ public final class DemoCommand implements Callable<Integer> {
         int rc = sub(new IngestCommand()).execute(ingest.toArray(String[]::new));
         if (rc != 0) return rc;
         out.println();
-        out.println("== 2. search (hybrid: MiniLM cosine + BM25): " + question);
+        out.println("== 2. ask (hybrid retrieval: MiniLM cosine + BM25; extractive answer, no generator model needed)");
         out.flush();
-        return sub(new SearchCommand()).execute("--collection", dir.toString(), "-k", "3", question);
+        return sub(new AskCommand()).execute("--collection", dir.toString(), question);
     }
 
     private CommandLine sub(Object command) {
