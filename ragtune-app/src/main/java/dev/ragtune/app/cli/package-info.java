@@ -1,5 +1,5 @@
 /**
- * picocli commands of the {@code ragtune} CLI (e.g. {@code ragtune model pull|list|path}). Thin: parse options, call
- * ragtune-model / ragtune-rag, print results and clear errors. No model or retrieval logic lives here.
+ * The picocli commands of the {@code ragtune} CLI. Commands parse and print; the work lives in ragtune-rag and
+ * ragtune-model. No command depends on another's internals.
  */
 package dev.ragtune.app.cli;
