@@ -214,14 +214,14 @@ public final class SnapshotDownloader {
                     Files.deleteIfExists(part);
                     continue;
                 }
-                throw translate(e, rev.repo(), revision, choice, cache.snapshotDir(rev.repo(), rev.commitSha()), null);
+                throw translate(e, rev.repo(), revision, choice, cache.snapshotDir(rev.repo(), revision), null);
             } catch (IOException e) {
                 long now = Files.exists(part) ? Files.size(part) : 0;
                 attempt++;
                 if (attempt > maxRetries) {
                     if (isUnreachable(e)) {
                         throw translate(e, rev.repo(), revision, choice,
-                                cache.snapshotDir(rev.repo(), rev.commitSha()), null);
+                                cache.snapshotDir(rev.repo(), revision), null);
                     }
                     throw new DownloadInterruptedException("download of " + f.path() + " from " + rev.repo() + "@"
                             + rev.commitSha().substring(0, 12) + " broke off after " + now + " of "
