@@ -38,7 +38,8 @@ public final class RerankBench implements Callable<Integer> {
             description = "paragraphs per question, gold included (default ${DEFAULT-VALUE})")
     int candidates;
 
-    @Option(names = "--batch", split = ",", defaultValue = "1,8,32", description = "batch sizes (default ${DEFAULT-VALUE})")
+    @Option(names = "--batch", split = ",", defaultValue = "1,8,32",
+            description = "batch sizes (default ${DEFAULT-VALUE})")
     List<Integer> batches;
 
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads, 0 = its default")
@@ -68,10 +69,14 @@ public final class RerankBench implements Callable<Integer> {
                 for (Task t : tasks) {
                     for (String p : t.paragraphs()) tokens += r.encode(t.question(), p).inputIds().length;
                 }
-                for (int w = 0; w < Math.min(3, tasks.size()); w++) r.score(tasks.get(w).question(), tasks.get(w).paragraphs());
+                for (int w = 0; w < Math.min(3, tasks.size()); w++) {
+                    r.score(tasks.get(w).question(), tasks.get(w).paragraphs()); // warm-up
+                }
                 float[][] scores = new float[tasks.size()][];
                 long t0 = System.nanoTime();
-                for (int i = 0; i < tasks.size(); i++) scores[i] = r.score(tasks.get(i).question(), tasks.get(i).paragraphs());
+                for (int i = 0; i < tasks.size(); i++) {
+                    scores[i] = r.score(tasks.get(i).question(), tasks.get(i).paragraphs());
+                }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 if (reference == null) reference = scores;
                 double mrr = 0;
