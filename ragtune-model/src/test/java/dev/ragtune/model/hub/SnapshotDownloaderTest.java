@@ -317,4 +317,14 @@ class SnapshotDownloaderTest {
         assertThat(cdn).isNotEqualTo(hub.endpoint());
         assertThat(repoDir().resolve("snapshots")).doesNotExist();
     }
+
+    @Test
+    void fileNameEscapingTheSnapshotIsRefusedBeforeAnyDownload() {
+        hub.put("../../evil.json", "{}".getBytes(), null, null);
+        assertThatThrownBy(() -> downloader(null, 0).pull(new RepoId(REPO), "main", FileSelection.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unsafe file name from the hub: '../../evil.json'");
+        assertThat(cache.root().resolve("evil.json")).doesNotExist();
+        assertThat(hub.sent("config.json")).isZero();
+    }
 }
