@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * (unpadded) tokens/s, MRR@10 and top-1 of the gold paragraph, the largest score difference to batch size 1, and,
  * when the model folder holds a golden {@code expected.json}, the largest difference to PyTorch's logits.
  */
-@Command(name = "bench-rerank", mixinStandardHelpOptions = true,
+@Command(name = "rerank", mixinStandardHelpOptions = true,
         description = "Benchmark the cross-encoder re-ranker (pairs/s, tokens/s, MRR@10) by batch size.")
 public final class RerankBench implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME",
