@@ -3,6 +3,7 @@ package dev.ragtune.app;
 import dev.ragtune.app.bench.BenchCommand;
 import dev.ragtune.app.cli.AskCommand;
 import dev.ragtune.app.cli.DemoCommand;
+import dev.ragtune.app.cli.GenerateCommand;
 import dev.ragtune.app.cli.ModelCommand;
 import dev.ragtune.app.cli.InfoCommand;
 import dev.ragtune.app.cli.IngestCommand;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code ragtune} command line. */
 @Command(name = "ragtune", mixinStandardHelpOptions = true, version = "ragtune 0.1.0",
         description = "Fine-tune FLAN-T5 with LoRA and answer questions over your documents (RAG), on the JVM.",
-        subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, RmCommand.class,
+        subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, GenerateCommand.class, RmCommand.class,
                 InfoCommand.class, ModelCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

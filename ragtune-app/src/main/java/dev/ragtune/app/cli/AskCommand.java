@@ -43,6 +43,8 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--collection", paramLabel = "DIR", description = "Collection folder (not needed with --no-rag).")
     Path collection;
 
+    @Mixin GeneratorOptions generatorOptions;
+
     @Option(names = "--reranker", paramLabel = "DIR",
             description = "Cross-encoder ONNX export folder (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2, see 'model pull').")
     Path rerankerDir;
@@ -85,8 +87,8 @@ public final class AskCommand implements Callable<Integer> {
         if (!noRag && collection == null) {
             throw new ParameterException(spec.commandLine(), "give --collection DIR (or --no-rag to ask the model alone)");
         }
-        if (noRag) {
-            throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model, and none is wired yet");
+        if (noRag && !generatorOptions.given()) {
+            throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model: give --model DIR|ORG/NAME");
         }
         RetrievalMode m;
         try {
@@ -99,8 +101,8 @@ public final class AskCommand implements Callable<Integer> {
         try (Collection c = noRag ? null : Collection.open(collection);
              Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
              Reranker reranker = rerankerDir == null ? null : CrossEncoderReranker.load(rerankerDir);
-             Generator generator = new ExtractiveGenerator(embedder,
-                     reranker == null ? null : SentenceScorer.byReranker(reranker))) {
+             Generator generator = generatorOptions.given() ? generatorOptions.open()
+                     : new ExtractiveGenerator(embedder, reranker == null ? null : SentenceScorer.byReranker(reranker))) {
             Answer a = new AskPipeline(c, embedder, reranker, generator).ask(question, options);
             PrintWriter out = spec.commandLine().getOut();
             if (json) out.println(JSON.writeValueAsString(toJson(a)));
@@ -138,6 +140,7 @@ public final class AskCommand implements Callable<Integer> {
             o.put("kept_sentences", c.keptSentences());
             o.put("dropped_sentences", c.droppedSentences());
         }
+        root.put("prompt", a.prompt().text());
         root.put("prompt_tokens", a.prompt().tokens());
         root.put("compressed", a.prompt().compressed());
         ObjectNode t = root.putObject("timings_ms");

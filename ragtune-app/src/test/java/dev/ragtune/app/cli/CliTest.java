@@ -90,6 +90,39 @@ class CliTest {
         }
     }
 
+    static String tinyT5() {
+        try {
+            return Path.of(CliTest.class.getResource("/t5-tiny-with-tokenizer").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void askWithAT5ModelPromptsItWithTheLectureTemplateAndAnswersWhatGenerateGivesForThatPrompt() throws IOException {
+        Run r = run("ask", "--collection", collection.toString(), "--model", tinyT5(), "--max-new-tokens", "8", "--json",
+                "Como reduzir overfitting em redes neurais?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("mode").asText()).isEqualTo("generative");
+        String prompt = j.get("prompt").asText();
+        assertThat(prompt).startsWith("Use apenas o contexto dado para responder com objetividade.")
+                .contains("\n[1] A regularização L2").contains("\n[2] ")
+                .endsWith("Pergunta: Como reduzir overfitting em redes neurais?\nResposta:");
+        assertThat(j.get("attribution").asText()).isIn("cited", "overlap", "none");
+        assertThat(j.get("timings_ms").get("generate").asDouble()).isPositive();
+        Run g = run("generate", "--model", tinyT5(), "--max-new-tokens", "8", "--json", prompt);
+        assertThat(g.code()).as(g.err()).isZero();
+        assertThat(j.get("answer").asText()).isEqualTo(JSON.readTree(g.out()).get("text").asText().strip());
+
+        Run noRag = run("ask", "--no-rag", "--model", tinyT5(), "--max-new-tokens", "8", "--json", "Como reduzir overfitting?");
+        assertThat(noRag.code()).as(noRag.err()).isZero();
+        JsonNode n = JSON.readTree(noRag.out());
+        assertThat(n.get("mode").asText()).isEqualTo("no-rag");
+        assertThat(n.get("contexts")).isEmpty();
+        assertThat(n.get("prompt").asText()).isEqualTo("Responda com objetividade.\n\nPergunta: Como reduzir overfitting?\nResposta:");
+    }
+
     @Test
     void aMissingCollectionIsOneClearLineAndExitCode1() {
         Run r = run("search", "--collection", tmp.resolve("nope").toString(), "x");
