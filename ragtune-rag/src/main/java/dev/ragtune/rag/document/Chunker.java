@@ -11,8 +11,8 @@ import java.util.Objects;
  * {@code overlapTokens} tokens of trailing sentences at the start of the next chunk.
  *
  * <p>How: each section is split into sentences with {@link BreakIterator#getSentenceInstance} for the document's
- * locale; each sentence is counted once. A sentence over the budget is split at word boundaries
- * ({@link BreakIterator#getWordInstance}), each word counted once. Sentences (or word runs) are added to a chunk
+ * locale; each sentence is counted once. A sentence over the budget is split between whitespace-separated words,
+ * each word counted once (a word itself over the budget at {@link BreakIterator#getWordInstance} boundaries). Sentences (or word runs) are added to a chunk
  * while the sum of their counts fits; the chunk's text is then counted once more to make sure (tokenizers are not
  * exactly additive in general) and trimmed by whole sentences if it does not fit. The next chunk starts at the
  * last sentences of the previous whose counts sum to at most {@code overlapTokens} (never the whole chunk, so every
@@ -154,32 +154,65 @@ public final class Chunker {
         return units;
     }
 
-    /** Splits the over-long sentence {@code text[a, b)} into runs of whole words that fit the budget. */
+    /**
+     * Splits the over-long sentence {@code text[a, b)} into runs that fit the budget: runs of whitespace-separated
+     * words; a word over the budget is split at {@link BreakIterator} word boundaries (scripts without spaces,
+     * long hyphenated compounds), and a single unbreakable word over the budget by characters.
+     */
     private void splitWords(String text, int a, int b, Language language, List<Unit> units) {
+        Run run = new Run();
+        int i = a;
+        while (i < b) {
+            int ws = skipSpace(text, i, b);
+            int we = ws;
+            while (we < b && !Character.isWhitespace(text.charAt(we))) we++;
+            if (ws == we) break;
+            int tokens = counter.count(text.substring(ws, we));
+            if (tokens <= chunkTokens) {
+                run.add(ws, we, tokens, units);
+            } else {
+                run.flush(units);
+                splitAtWordBreaks(text, ws, we, language, units);
+            }
+            i = we;
+        }
+        run.flush(units);
+    }
+
+    private void splitAtWordBreaks(String text, int a, int b, Language language, List<Unit> units) {
         BreakIterator words = BreakIterator.getWordInstance(language.locale());
         words.setText(text.substring(a, b));
-        int runStart = -1;
-        int runEnd = -1;
-        int runTokens = 0;
+        Run run = new Run();
         for (int s = words.first(), e = words.next(); e != BreakIterator.DONE; s = e, e = words.next()) {
-            int ws = skipSpace(text, a + s, a + e);
-            int we = trimSpace(text, ws, a + e);
-            if (ws == we) continue;
-            int tokens = counter.count(text.substring(ws, we));
-            if (runStart >= 0 && runTokens + tokens > chunkTokens) {
-                units.add(new Unit(runStart, runEnd, runTokens));
-                runStart = -1;
-                runTokens = 0;
+            int tokens = counter.count(text.substring(a + s, a + e));
+            if (tokens <= chunkTokens) {
+                run.add(a + s, a + e, tokens, units);
+            } else {
+                run.flush(units);
+                splitChars(text, a + s, a + e, units);
             }
-            if (tokens > chunkTokens) {
-                splitChars(text, ws, we, units);
-                continue;
-            }
-            if (runStart < 0) runStart = ws;
-            runEnd = we;
-            runTokens += tokens;
         }
-        if (runStart >= 0) units.add(new Unit(runStart, runEnd, runTokens));
+        run.flush(units);
+    }
+
+    /** Accumulates adjacent pieces into one unit while their summed count fits the budget. */
+    private final class Run {
+        private int start = -1;
+        private int end;
+        private int tokens;
+
+        void add(int s, int e, int t, List<Unit> units) {
+            if (start >= 0 && tokens + t > chunkTokens) flush(units);
+            if (start < 0) start = s;
+            end = e;
+            tokens += t;
+        }
+
+        void flush(List<Unit> units) {
+            if (start >= 0) units.add(new Unit(start, end, tokens));
+            start = -1;
+            tokens = 0;
+        }
     }
 
     /** Cuts a single over-long word {@code text[a, b)} into the longest prefixes that fit (binary search). */
