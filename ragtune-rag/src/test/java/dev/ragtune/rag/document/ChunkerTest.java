@@ -49,6 +49,26 @@ class ChunkerTest {
     }
 
     @Test
+    void blankLinesEndSentencesButSingleLineBreaksDoNot() {
+        String text = "A sentence wrapped\nover two lines. Next one\n\nHeading\r\n\r\nBody here.";
+        assertThat(Chunker.markParagraphs(text))
+                .isEqualTo("A sentence wrapped\nover two lines. Next one\u2029\u2029Heading\r\u2029\r\u2029Body here.");
+        // budget 6 fits the wrapped 6-word sentence; "Next one" and "Heading" are separate sentences
+        List<Chunk> chunks = new Chunker(WORDS, 6, 1).chunk(DOC, new Section(0, 0, text), 0);
+        assertThat(chunks).extracting(Chunk::text).containsExactly(
+                "A sentence wrapped\nover two lines.", "Next one\n\nHeading\r\n\r\nBody here.");
+        List<Chunk> small = new Chunker(WORDS, 2, 1).chunk(DOC, new Section(0, 0, "Next one\n\nHeading\n\nBody here."), 0);
+        assertThat(small).extracting(Chunk::text).containsExactly("Next one", "Heading", "Body here.");
+    }
+
+    @Test
+    void aLongSentenceSplitsAtLineEndsBeforeWords() {
+        String text = "one two three\nfour five six\nseven eight nine";
+        List<Chunk> chunks = new Chunker(WORDS, 7, 1).chunk(DOC, new Section(0, 0, text), 0);
+        assertThat(chunks).extracting(Chunk::text).containsExactly("one two three\nfour five six", "seven eight nine");
+    }
+
+    @Test
     void whitespaceOnlySectionsGiveNoChunks() {
         assertThat(new Chunker(WORDS).chunk(DOC, new Section(0, 0, " \n\t\n "), 0)).isEmpty();
         assertThat(new Chunker(WORDS).chunk(DOC, new Section(0, 0, ""), 0)).isEmpty();
