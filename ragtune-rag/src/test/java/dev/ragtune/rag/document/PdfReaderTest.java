@@ -98,17 +98,28 @@ class PdfReaderTest extends DocumentReaderContract {
     }
 
     @Test
-    void pdfCutInHalfIsReadLenientlyWithATruncationWarningOrRefusedAsCorrupt() throws IOException {
+    void pdfCutInHalfLosesItsPagesAndIsCorrupt() throws IOException {
         byte[] whole = Files.readAllBytes(RealFiles.doc("squad-1606.05250v3.pdf"));
         Path file = Files.write(dir.resolve("half.pdf"), Arrays.copyOf(whole, whole.length / 2));
         Collected c = new Collected();
-        try {
-            DocumentReaders.read(dir, file, c);
-            assertThat(c.warnings).anySatisfy(w -> assertThat(w).contains("does not end with %%EOF"));
-        } catch (DocumentException e) {
-            assertThat(e.reason()).isEqualTo(DocumentException.Reason.CORRUPT);
-            assertThat(c.events).isEmpty();
-        }
+        assertThatThrownBy(() -> DocumentReaders.read(dir, file, c))
+                .isInstanceOfSatisfying(DocumentException.class,
+                        e -> assertThat(e.reason()).isEqualTo(DocumentException.Reason.CORRUPT))
+                .hasMessageContaining("does not end with %%EOF");
+        assertThat(c.events).isEmpty();
+    }
+
+    @Test
+    void pdfMissingOnlyItsEofMarkerIsReadWithATruncationWarning() throws IOException {
+        Path whole = writeSample(dir);
+        byte[] bytes = Files.readAllBytes(whole);
+        String tail = new String(bytes, bytes.length - 16, 16, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int eof = tail.lastIndexOf("%%EOF");
+        assertThat(eof).isNotNegative();
+        Path file = Files.write(dir.resolve("cut.pdf"), Arrays.copyOf(bytes, bytes.length - 16 + eof));
+        Collected c = Collected.read(file);
+        assertThat(c.text()).contains(SENTENCE);
+        assertThat(c.warnings).singleElement().asString().startsWith(file.toString()).contains("does not end with %%EOF");
     }
 
     @Test
