@@ -53,6 +53,35 @@ class PdfReaderTest extends DocumentReaderContract {
         return pdf;
     }
 
+    /** A PDF with a user password (AES-128), as {@code qpdf --encrypt} or Acrobat would make. */
+    static Path writeEncrypted(Path file) throws IOException {
+        try (PDDocument pdf = textPdf(SENTENCE)) {
+            StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-pw", "user-pw", new AccessPermission());
+            policy.setEncryptionKeyLength(128);
+            pdf.protect(policy);
+            pdf.save(file.toFile());
+        }
+        return file;
+    }
+
+    /** Two pages holding only a picture of text, like a scan without OCR. */
+    static Path writeImageOnly(Path file) throws IOException {
+        try (PDDocument pdf = new PDDocument()) {
+            for (int i = 0; i < 2; i++) {
+                PDPage page = new PDPage();
+                pdf.addPage(page);
+                BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+                img.getGraphics().drawString("Hi", 10, 30);
+                PDImageXObject x = LosslessFactory.createFromImage(pdf, img);
+                try (PDPageContentStream cs = new PDPageContentStream(pdf, page)) {
+                    cs.drawImage(x, 50, 500, 300, 300);
+                }
+            }
+            pdf.save(file.toFile());
+        }
+        return file;
+    }
+
     @Test
     void lgpdHas26PagesInOrderInPortugueseWithArticle1OnPage1() throws IOException {
         Collected c = Collected.read(RealFiles.doc("lgpd-lei-13709-2018.pdf"));
@@ -131,13 +160,7 @@ class PdfReaderTest extends DocumentReaderContract {
 
     @Test
     void userPasswordPdfIsEncryptedWithTheQpdfHint() throws IOException {
-        Path file = dir.resolve("secret.pdf");
-        try (PDDocument pdf = textPdf(SENTENCE)) {
-            StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-pw", "user-pw", new AccessPermission());
-            policy.setEncryptionKeyLength(128);
-            pdf.protect(policy);
-            pdf.save(file.toFile());
-        }
+        Path file = writeEncrypted(dir.resolve("secret.pdf"));
         assertThatThrownBy(() -> Collected.read(file))
                 .isInstanceOfSatisfying(DocumentException.class,
                         e -> assertThat(e.reason()).isEqualTo(DocumentException.Reason.ENCRYPTED))
@@ -147,20 +170,7 @@ class PdfReaderTest extends DocumentReaderContract {
 
     @Test
     void imageOnlyPdfHasNoTextLayerAndAsksForOcr() throws IOException {
-        Path file = dir.resolve("scan.pdf");
-        try (PDDocument pdf = new PDDocument()) {
-            for (int i = 0; i < 2; i++) {
-                PDPage page = new PDPage();
-                pdf.addPage(page);
-                BufferedImage img = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-                img.getGraphics().drawString("Hi", 10, 30);
-                PDImageXObject x = LosslessFactory.createFromImage(pdf, img);
-                try (PDPageContentStream cs = new PDPageContentStream(pdf, page)) {
-                    cs.drawImage(x, 50, 500, 300, 300);
-                }
-            }
-            pdf.save(file.toFile());
-        }
+        Path file = writeImageOnly(dir.resolve("scan.pdf"));
         Collected c = new Collected();
         assertThatThrownBy(() -> DocumentReaders.read(dir, file, c))
                 .isInstanceOfSatisfying(DocumentException.class,
