@@ -57,6 +57,28 @@ class HtmlReaderTest extends DocumentReaderContract {
     }
 
     @Test
+    void latin1PageWithoutCharsetFallsBackToWindows1252WithAWarning() throws IOException {
+        String page = "<html><head><title>Proteção de dados</title></head><body><p>" + TextReaderTest.LGPD_ART_1
+                + "</p></body></html>";
+        Path file = Files.write(dir.resolve("lei.html"), page.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Collected c = Collected.read(file);
+        assertThat(c.single().title()).isEqualTo("Proteção de dados");
+        assertThat(c.text()).isEqualTo(TextReaderTest.LGPD_ART_1);
+        assertThat(c.single().language()).isEqualTo(Language.PORTUGUESE);
+        assertThat(c.warnings).singleElement().asString().startsWith(file.toString()).contains("windows-1252");
+    }
+
+    @Test
+    void declaredCharsetIsHonoured() throws IOException {
+        String page = "<html><head><meta charset=\"ISO-8859-1\"><title>Ação</title></head><body><p>Não.</p></body></html>";
+        Path file = Files.write(dir.resolve("declared.html"), page.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Collected c = Collected.read(file);
+        assertThat(c.single().title()).isEqualTo("Ação");
+        assertThat(c.text()).isEqualTo("Não.");
+        assertThat(c.warnings).isEmpty();
+    }
+
+    @Test
     void largestArticleIsUsedWhenThereIsNoMainAndTitleFallsBackToH1() throws IOException {
         Path file = Files.writeString(dir.resolve("blog.html"), """
                 <html><body><div>Outside text</div>
