@@ -33,7 +33,10 @@ final class HtmlReader implements DocumentReader {
 
     private static final Set<String> EXTENSIONS = Set.of("html", "htm", "xhtml");
 
-    private static final String DROPPED = "script, style, noscript, template, nav, header, footer, aside, form, "
+    /** Page chrome: dropped unless inside the main content ({@code <article><header>} holds the post's title). */
+    private static final String CHROME = "header, footer";
+
+    private static final String DROPPED = "script, style, noscript, template, nav, aside, form, "
             + "button, select, svg, iframe, object, canvas, [hidden], [aria-hidden=true], [role=navigation], [role=banner], "
             + "[role=contentinfo], [role=search], [role=complementary]";
 
@@ -83,6 +86,9 @@ final class HtmlReader implements DocumentReader {
     /** The prose of the page's main content, one line per block element. */
     static String mainText(org.jsoup.nodes.Document html) {
         html.select(DROPPED).remove();
+        for (Element e : html.select(CHROME)) {
+            if (e.parent() != null && e.parent().closest("main, article") == null) e.remove();
+        }
         Element root = html.selectFirst("main");
         if (root == null) {
             Elements articles = html.select("article");

@@ -82,12 +82,15 @@ class HtmlReaderTest extends DocumentReaderContract {
     void largestArticleIsUsedWhenThereIsNoMainAndTitleFallsBackToH1() throws IOException {
         Path file = Files.writeString(dir.resolve("blog.html"), """
                 <html><body><div>Outside text</div>
+                <header>Site banner</header>
                 <article><h1>Short teaser</h1></article>
-                <article><h1>The real post</h1><p>Long body text of the real post goes here.</p></article>
-                </body></html>
+                <article><header><h2>The real post</h2></header><p>Long body text of the real post goes here.</p>
+                <footer>Posted in news</footer></article>
+                <footer>Site footer</footer></body></html>
                 """);
         Collected c = Collected.read(file);
         assertThat(c.single().title()).isEqualTo("Short teaser");
-        assertThat(c.text()).isEqualTo("The real post\nLong body text of the real post goes here.");
+        // header and footer inside the article belong to the post and stay
+        assertThat(c.text()).isEqualTo("The real post\nLong body text of the real post goes here.\nPosted in news");
     }
 }
