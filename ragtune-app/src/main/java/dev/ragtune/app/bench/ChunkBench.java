@@ -30,7 +30,7 @@ import picocli.CommandLine.Parameters;
  * (mean tokens / budget), how many go over budget (must be 0), how much text the overlap repeats, and how many
  * tokenizer calls each chunk costs. Each file is read twice: reader alone, then reader + chunker.
  */
-@Command(name = "bench-chunk", mixinStandardHelpOptions = true,
+@Command(name = "chunk", mixinStandardHelpOptions = true,
         description = "Benchmark document readers and the chunker over files or folders.")
 public final class ChunkBench implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or folders (walked recursively).")
