@@ -9,6 +9,7 @@ import dev.ragtune.app.cli.InfoCommand;
 import dev.ragtune.app.cli.IngestCommand;
 import dev.ragtune.app.cli.RmCommand;
 import dev.ragtune.app.cli.SearchCommand;
+import dev.ragtune.app.cli.ServeCommand;
 import dev.ragtune.app.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ragtune", mixinStandardHelpOptions = true, version = "ragtune 0.1.0",
         description = "Fine-tune FLAN-T5 with LoRA and answer questions over your documents (RAG), on the JVM.",
         subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, GenerateCommand.class, RmCommand.class,
-                InfoCommand.class, ModelCommand.class, BenchCommand.class,
+                InfoCommand.class, ServeCommand.class, ModelCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -113,7 +113,8 @@ public final class AskCommand implements Callable<Integer> {
         return 0;
     }
 
-    static ObjectNode toJson(Answer a) {
+    /** The JSON form of an answer, shared by {@code ask --json} and the web API. */
+    public static ObjectNode toJson(Answer a) {
         ObjectNode root = JSON.createObjectNode();
         root.put("question", a.question());
         root.put("answer", a.text());
