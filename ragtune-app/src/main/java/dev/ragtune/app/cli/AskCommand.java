@@ -55,14 +55,7 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--candidates", defaultValue = "20", description = "Passages retrieved before re-ranking / fusion.")
     int candidates;
 
-    @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: dense, bm25 or hybrid.")
-    String mode;
-
-    @Option(names = "--nprobe", defaultValue = "0", description = "IVF: lists to scan (0 = the index's default).")
-    int nprobe;
-
-    @Option(names = "--ef", defaultValue = "0", description = "HNSW: beam width at query time (0 = the index's default).")
-    int ef;
+    @Mixin RetrievalOptions retrieval;
 
     @Option(names = "--no-rag", description = "Ask the model without retrieval (the comparison of the lecture).")
     boolean noRag;
@@ -90,14 +83,9 @@ public final class AskCommand implements Callable<Integer> {
         if (noRag && !generatorOptions.given()) {
             throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model: give --model DIR|ORG/NAME");
         }
-        RetrievalMode m;
-        try {
-            m = RetrievalMode.parse(mode);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        RetrievalMode m = retrieval.mode(spec);
         PromptTemplate tpl = template == null ? PromptTemplate.DEFAULT : PromptTemplate.load(template);
-        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, new SearchParams(nprobe, ef), noRag, tpl);
+        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, retrieval.params(spec), noRag, tpl);
         try (Collection c = noRag ? null : Collection.open(collection);
              Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
              Reranker reranker = rerankerDir == null ? null : CrossEncoderReranker.load(rerankerDir);
