@@ -39,19 +39,24 @@ public final class EmbedBench implements Callable<Integer> {
             + "embedder (taken after the timed ones in the file; default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--configs", split = ",", defaultValue = "2x1,1x2",
-            description = "OnnxEmbedder thread layouts WORKERSxINTRA_OP to run, e.g. 2x1,1x2 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--configs", split = ",", defaultValue = "2x1",
+            description = "OnnxEmbedder settings to run, WORKERSxINTRA_OP[/bTOKEN_BUDGET][/nMAX_BATCH] each, e.g. "
+                    + "2x1,1x2,2x1/b1024/n8 (default: ${DEFAULT-VALUE})")
     List<String> configs;
 
-    @Option(names = "--token-budget", defaultValue = "4096", description = "tokens per model batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--token-budget", defaultValue = "512", description = "tokens per model batch (default: ${DEFAULT-VALUE})")
     int tokenBudget;
 
-    @Option(names = "--max-batch", defaultValue = "64", description = "texts per model batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-batch", defaultValue = "16", description = "texts per model batch (default: ${DEFAULT-VALUE})")
     int maxBatch;
 
     @Option(names = "--max-tokens", defaultValue = "0",
             description = "cap tokens per text for OnnxEmbedder, 0 = model limit 256; 128 = same work as LangChain4j")
     int maxTokens;
+
+    @Option(names = "--rounds", defaultValue = "2", description = "timed passes over the texts, contenders "
+            + "interleaved (default: ${DEFAULT-VALUE})")
+    int rounds;
 
     @Option(names = "--skip-langchain4j", description = "time only OnnxEmbedder (no ratio, no cosine)")
     boolean skipLangChain4j;
@@ -69,51 +74,109 @@ public final class EmbedBench implements Callable<Integer> {
                 warm.size(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
         System.out.println("loadavg before: " + loadavg());
 
-        float[][] reference = null;
-        double referenceRate = 0;
         int[] counts;
         try (OnnxEmbedder counter = OnnxEmbedder.allMiniLmL6V2(EmbeddingSettings.defaults().withWorkers(1, 1))) {
             counts = texts.stream().mapToInt(counter::count).toArray();
         }
-        if (!skipLangChain4j) {
-            AllMiniLmL6V2EmbeddingModel model = new AllMiniLmL6V2EmbeddingModel();
-            model.embedAll(segments(warm));
-            long t0 = System.nanoTime();
-            double c0 = cpuSeconds();
-            List<Embedding> out = model.embedAll(segments(texts)).content();
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            double cpu = cpuSeconds() - c0;
-            reference = out.stream().map(Embedding::vector).toArray(float[][]::new);
-            referenceRate = texts.size() / seconds;
-            report("LangChain4j embedAll (as shipped)", texts.size(), seconds, cpu,
-                    modelTokens(counts, LANGCHAIN4J_MAX_TOKENS));
-        }
-        for (String config : configs) {
-            String[] parts = config.toLowerCase(java.util.Locale.ROOT).split("x");
-            if (parts.length != 2) {
-                throw new IllegalArgumentException("--configs entry '" + config + "' is not WORKERSxINTRA_OP, e.g. 2x1");
+        List<Contender> contenders = new ArrayList<>();
+        try {
+            if (!skipLangChain4j) {
+                AllMiniLmL6V2EmbeddingModel model = new AllMiniLmL6V2EmbeddingModel();
+                contenders.add(new Contender("LangChain4j embedAll (as shipped)",
+                        list -> model.embedAll(segments(list)).content().stream().map(Embedding::vector)
+                                .toArray(float[][]::new),
+                        modelTokens(counts, LANGCHAIN4J_MAX_TOKENS), null));
             }
-            EmbeddingSettings settings = new EmbeddingSettings(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
-                    tokenBudget, maxBatch, maxTokens);
-            try (OnnxEmbedder embedder = OnnxEmbedder.allMiniLmL6V2(settings)) {
-                embedder.embed(warm);
-                long t0 = System.nanoTime();
-                double c0 = cpuSeconds();
-                float[][] ours = embedder.embed(texts);
-                double seconds = (System.nanoTime() - t0) / 1e9;
-                double cpu = cpuSeconds() - c0;
-                report("OnnxEmbedder " + config + " (workers x intra-op), budget " + tokenBudget + ", batch "
-                        + maxBatch + ", max " + embedder.maxTokens() + " tokens", texts.size(), seconds, cpu,
-                        modelTokens(counts, embedder.maxTokens()));
-                if (reference != null) {
-                    System.out.printf("  speed vs LangChain4j: %.2fx%n", texts.size() / seconds / referenceRate);
-                    agreement(ours, reference, counts);
+            for (String config : configs) {
+                EmbeddingSettings settings = parseConfig(config);
+                OnnxEmbedder embedder = OnnxEmbedder.allMiniLmL6V2(settings);
+                contenders.add(new Contender("OnnxEmbedder " + config + " (" + settings.workers() + " workers x "
+                        + settings.intraOpThreads() + " intra-op, budget " + settings.tokenBudget() + ", batch "
+                        + settings.maxBatchSize() + ", max " + embedder.maxTokens() + " tokens)", embedder::embed,
+                        modelTokens(counts, embedder.maxTokens()), embedder));
+            }
+            for (Contender c : contenders) {
+                c.embed.apply(warm);
+            }
+            // Rounds interleave the contenders so that a change in machine load hits all of them alike.
+            for (int round = 1; round <= rounds; round++) {
+                for (Contender c : contenders) {
+                    long t0 = System.nanoTime();
+                    double c0 = cpuSeconds();
+                    float[][] vectors = c.embed.apply(texts);
+                    c.seconds += (System.nanoTime() - t0) / 1e9;
+                    c.cpuSeconds += cpuSeconds() - c0;
+                    c.vectors = vectors;
+                }
+                System.out.println("round " + round + " done, loadavg: " + loadavg());
+            }
+            Contender reference = skipLangChain4j ? null : contenders.get(0);
+            for (Contender c : contenders) {
+                int n = texts.size() * rounds;
+                System.out.printf("%s: %d texts in %.2f s = %.1f chunks/s, %.0f tokens/s (%d model tokens per "
+                                + "round, specials incl.); process CPU %.1f s = %.1f chunks per CPU-second%n",
+                        c.name, n, c.seconds, n / c.seconds, c.tokens * rounds / c.seconds, c.tokens, c.cpuSeconds,
+                        n / c.cpuSeconds);
+                if (reference != null && c != reference) {
+                    System.out.printf("  speed vs LangChain4j: %.2fx wall, %.2fx per CPU-second%n",
+                            reference.seconds / c.seconds, reference.cpuSeconds / c.cpuSeconds);
+                    agreement(c.vectors, reference.vectors, counts);
                 }
             }
-            System.out.println("  loadavg: " + loadavg());
+        } finally {
+            for (Contender c : contenders) {
+                if (c.closeable != null) {
+                    c.closeable.close();
+                }
+            }
         }
         System.out.println("loadavg after: " + loadavg());
         return 0;
+    }
+
+    /** One embedder under test and what it has measured so far. */
+    private static final class Contender {
+        final String name;
+        final java.util.function.Function<List<String>, float[][]> embed;
+        final long tokens;
+        final OnnxEmbedder closeable;
+        double seconds;
+        double cpuSeconds;
+        float[][] vectors;
+
+        Contender(String name, java.util.function.Function<List<String>, float[][]> embed, long tokens,
+                  OnnxEmbedder closeable) {
+            this.name = name;
+            this.embed = embed;
+            this.tokens = tokens;
+            this.closeable = closeable;
+        }
+    }
+
+    /** {@code WORKERSxINTRA_OP[/bTOKEN_BUDGET][/nMAX_BATCH]}, e.g. {@code 2x1} or {@code 2x1/b2048/n16}. */
+    EmbeddingSettings parseConfig(String config) {
+        String[] parts = config.toLowerCase(java.util.Locale.ROOT).split("/");
+        String[] threads = parts[0].split("x");
+        try {
+            if (threads.length != 2) {
+                throw new NumberFormatException("no WORKERSxINTRA_OP");
+            }
+            int budget = tokenBudget;
+            int batch = maxBatch;
+            for (int i = 1; i < parts.length; i++) {
+                int value = Integer.parseInt(parts[i].substring(1));
+                switch (parts[i].charAt(0)) {
+                    case 'b' -> budget = value;
+                    case 'n' -> batch = value;
+                    default -> throw new NumberFormatException("unknown part " + parts[i]);
+                }
+            }
+            return new EmbeddingSettings(Integer.parseInt(threads[0]), Integer.parseInt(threads[1]), budget, batch,
+                    maxTokens);
+        } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("--configs entry '" + config + "' is not WORKERSxINTRA_OP[/bBUDGET]"
+                    + "[/nMAX_BATCH], e.g. 2x1 or 2x1/b2048/n16 (" + e.getMessage() + ")", e);
+        }
     }
 
     private static void agreement(float[][] ours, float[][] reference, int[] counts) {
@@ -134,12 +197,6 @@ public final class EmbedBench implements Callable<Integer> {
         }
         System.out.printf("  cosine to LangChain4j: mean %.5f min %.5f; on the %d texts <= 128 tokens: mean %.5f min %.5f%n",
                 sum / ours.length, min, nShort, nShort == 0 ? Double.NaN : sumShort / nShort, minShort);
-    }
-
-    private static void report(String what, int n, double seconds, double cpuSeconds, long tokens) {
-        System.out.printf("%s: %d texts in %.2f s = %.1f chunks/s, %.0f tokens/s (%d model tokens, specials incl.); "
-                + "process CPU %.1f s = %.1f chunks per CPU-second%n",
-                what, n, seconds, n / seconds, tokens / seconds, tokens, cpuSeconds, n / cpuSeconds);
     }
 
     /** CPU time of the whole process (all threads), which a busy machine distorts less than wall time. */

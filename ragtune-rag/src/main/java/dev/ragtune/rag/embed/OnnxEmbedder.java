@@ -102,6 +102,8 @@ public final class OnnxEmbedder implements Embedder {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setIntraOpNumThreads(settings.intraOpThreads());
                 options.setInterOpNumThreads(1);
+                // Idle ONNX threads otherwise busy-wait for work; on a shared machine that burns cores others need.
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
                 opened = model.open(environment, options);
             }
             this.session = opened;
