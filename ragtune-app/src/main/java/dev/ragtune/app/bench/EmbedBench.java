@@ -39,7 +39,7 @@ public final class EmbedBench implements Callable<Integer> {
             + "embedder (taken after the timed ones in the file; default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--configs", split = ",", defaultValue = "2x1",
+    @Option(names = "--configs", split = ",", defaultValue = "1x2,2x1",
             description = "OnnxEmbedder settings to run, WORKERSxINTRA_OP[/bTOKEN_BUDGET][/nMAX_BATCH] each, e.g. "
                     + "2x1,1x2,2x1/b1024/n8 (default: ${DEFAULT-VALUE})")
     List<String> configs;
@@ -98,9 +98,14 @@ public final class EmbedBench implements Callable<Integer> {
             for (Contender c : contenders) {
                 c.embed.apply(warm);
             }
-            // Rounds interleave the contenders so that a change in machine load hits all of them alike.
+            // Rounds interleave the contenders, in reverse order every other round, so that a change in machine
+            // load hits all of them alike.
             for (int round = 1; round <= rounds; round++) {
-                for (Contender c : contenders) {
+                List<Contender> order = new ArrayList<>(contenders);
+                if (round % 2 == 0) {
+                    java.util.Collections.reverse(order);
+                }
+                for (Contender c : order) {
                     long t0 = System.nanoTime();
                     double c0 = cpuSeconds();
                     float[][] vectors = c.embed.apply(texts);

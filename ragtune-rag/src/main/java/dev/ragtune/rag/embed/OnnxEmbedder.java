@@ -319,13 +319,21 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
+    /**
+     * Stops the worker threads, waiting up to 30 s for batches already running (a native ONNX call cannot be
+     * interrupted, and closing the session under it would crash), then frees the session and tokenizers.
+     */
     @Override
     public void close() {
         if (workers != null) {
             workers.shutdownNow();
+            try {
+                workers.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        closeQuietly(session, encoder);
-        counter.close();
+        closeQuietly(session, encoder, counter);
     }
 
     @Override
