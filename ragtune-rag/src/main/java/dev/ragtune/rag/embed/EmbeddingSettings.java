@@ -31,7 +31,7 @@ public record EmbeddingSettings(int workers, int intraOpThreads, int tokenBudget
      * One batch at a time on all available cores (ONNX intra-op threads), batches of at most 512 padded tokens and
      * 16 texts, the model's own token limit. Measured with {@code EmbedBench} on the 2-core machine: small batches
      * beat big ones per CPU second (64 × 128-token batches were ~25% slower: their activations no longer fit the
-     * caches); one batch on 2 ONNX threads gave 1.4–1.7× the wall throughput of two single-threaded batches at once
+     * caches); one batch on 2 ONNX threads gave 1.37–1.66× the wall throughput of two single-threaded batches at once
      * on the busy shared machine, though it costs ~10% more CPU seconds per text ({@code --configs 2x1,1x2}).
      */
     public static EmbeddingSettings defaults() {

@@ -49,8 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       their ranking.</li>
  *   <li><b>Not LangChain4j's vectors on long or code-heavy text.</b> LangChain4j's {@code AllMiniLmL6V2EmbeddingModel}
  *       cuts texts at 128 tokens (its tokenizer file's preset) and re-tokenizes decoded word pieces; this class
- *       tokenizes once and keeps 256 tokens, as sentence-transformers does. On prose under 128 tokens both agree
- *       (cosine ≥ 0.999). Do not mix vectors of the two in one index.</li>
+ *       tokenizes once and keeps 256 tokens, as sentence-transformers does. On texts under 128 tokens both agree
+ *       (cosine ≥ 0.99999 on 1,222 such corpus chunks, man pages and javadoc included); on longer texts they
+ *       differ (cosine down to 0.60). Do not mix vectors of the two in one index.</li>
  *   <li><b>Threads.</b> {@link #embed(List)} may be called from several threads at once. {@link #close()} must not race
  *       with a running call.</li>
  * </ul>
