@@ -49,8 +49,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       their ranking.</li>
  *   <li><b>Not LangChain4j's vectors on long or code-heavy text.</b> LangChain4j's {@code AllMiniLmL6V2EmbeddingModel}
  *       cuts texts at 128 tokens (its tokenizer file's preset) and re-tokenizes decoded word pieces; this class
- *       tokenizes once and keeps 256 tokens, as sentence-transformers does. On prose under 128 tokens both agree
- *       (cosine ≥ 0.999). Do not mix vectors of the two in one index.</li>
+ *       tokenizes once and keeps 256 tokens, as sentence-transformers does. On texts under 128 tokens both agree
+ *       (cosine ≥ 0.99999 on 1,222 such corpus chunks, man pages and javadoc included); on longer texts they
+ *       differ (cosine down to 0.60). Do not mix vectors of the two in one index.</li>
  *   <li><b>Threads.</b> {@link #embed(List)} may be called from several threads at once. {@link #close()} must not race
  *       with a running call.</li>
  * </ul>
@@ -102,6 +103,8 @@ public final class OnnxEmbedder implements Embedder {
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setIntraOpNumThreads(settings.intraOpThreads());
                 options.setInterOpNumThreads(1);
+                // Idle ONNX threads otherwise busy-wait for work; on a shared machine that burns cores others need.
+                options.addConfigEntry("session.intra_op.allow_spinning", "0");
                 opened = model.open(environment, options);
             }
             this.session = opened;
@@ -317,13 +320,21 @@ public final class OnnxEmbedder implements Embedder {
         }
     }
 
+    /**
+     * Stops the worker threads, waiting up to 30 s for batches already running (a native ONNX call cannot be
+     * interrupted, and closing the session under it would crash), then frees the session and tokenizers.
+     */
     @Override
     public void close() {
         if (workers != null) {
             workers.shutdownNow();
+            try {
+                workers.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
-        closeQuietly(session, encoder);
-        counter.close();
+        closeQuietly(session, encoder, counter);
     }
 
     @Override

@@ -137,6 +137,56 @@ class OnnxEmbedderMiniLmTest extends EmbedderContractTest {
         assertThat(cosine(base, differentHead)).isLessThan(0.999);
     }
 
+    /** The window is 256 tokens: [CLS] + 254 word pieces + [SEP], not the 128 preset in the tokenizer file. */
+    @Test
+    void windowHoldsExactly254WordPiecesBetweenTheSpecialTokens() throws Exception {
+        String longText = String.join(" ", proseTexts().subList(0, 8));
+        String about200 = firstWordPieces(longText, 200);
+        String past254 = firstWordPieces(longText, 260);
+        assertThat(embedder.count(about200)).isBetween(190, 240);
+        assertThat(embedder.count(past254)).isGreaterThanOrEqualTo(254);
+        String volcano = " Volcanoes erupt molten rock and ash.";
+        String bread = " Bakers sell fresh bread every morning.";
+        assertThat(cosine(embedder.embed(about200 + volcano), embedder.embed(about200 + bread))).isLessThan(0.9999);
+        assertThat(cosine(embedder.embed(past254 + volcano), embedder.embed(past254 + bread))).isGreaterThan(0.999999);
+    }
+
+    private static String firstWordPieces(String text, int n) throws Exception {
+        try (InputStream in = OnnxEmbedderMiniLmTest.class.getClassLoader()
+                .getResourceAsStream("all-minilm-l6-v2-tokenizer.json");
+             HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.newInstance(in,
+                     Map.of("truncation", "false", "padding", "false"))) {
+            long[] ids = tokenizer.encode(text, false, false).getIds();
+            return tokenizer.decode(java.util.Arrays.copyOf(ids, n), true);
+        }
+    }
+
+    /** Many tiny batches spread over two worker threads must land back in input order, unchanged. */
+    @Test
+    void parallelWorkersAndTinyBatchesGiveTheSameVectors() throws Exception {
+        List<String> texts = new ArrayList<>(proseTexts());
+        texts.addAll(SAMPLE);
+        float[][] expected = embedder.embed(texts);
+        try (OnnxEmbedder parallel = OnnxEmbedder.allMiniLmL6V2(
+                EmbeddingSettings.defaults().withWorkers(2, 1).withBatching(200, 3))) {
+            float[][] actual = parallel.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(actual[i]).as("text %d", i)
+                        .containsExactly(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void settingsRejectImpossibleValues() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddingSettings(0, 1, 512, 16, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("workers");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EmbeddingSettings.defaults().withBatching(0, 16))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tokenBudget");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EmbeddingSettings.defaults().withMaxTokens(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTokens");
+    }
+
     /** Independent of our batching and pooling code: one raw ONNX call, mean over all tokens by hand, normalized. */
     @Test
     void meanPoolingMatchesHandComputationFromRawOnnxOutput() throws Exception {
