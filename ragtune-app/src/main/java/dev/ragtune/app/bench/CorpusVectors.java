@@ -35,6 +35,10 @@ public final class CorpusVectors implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "512", description = "texts per embedAll call (progress granularity)")
     int batch;
 
+    @Option(names = "--checkpoint", defaultValue = "4",
+            description = "rewrite the output with the vectors done so far every N batches (0 = only at the end)")
+    int checkpoint;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new CorpusVectors()).execute(args));
     }
@@ -68,6 +72,9 @@ public final class CorpusVectors implements Callable<Integer> {
             for (int i = start; i < end; i++) vectors[i] = normalize(e.get(i - start).vector());
             double s = (System.nanoTime() - t0) / 1e9;
             System.err.printf("%d/%d embedded, %.1f texts/s%n", end, texts.size(), end / s);
+            if (checkpoint > 0 && (end / batch) % checkpoint == 0 && end < texts.size()) {
+                Fvecs.write(out, java.util.Arrays.copyOf(vectors, end)); // usable prefix if the run is stopped
+            }
         }
         Fvecs.write(out, vectors);
         System.out.printf("wrote %d vectors of dimension %d to %s%n", vectors.length,
