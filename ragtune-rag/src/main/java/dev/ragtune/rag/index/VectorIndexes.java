@@ -14,6 +14,7 @@ public final class VectorIndexes {
      *
      * @param kind   {@code flat}, {@code ivf} or {@code hnsw}
      * @param params kind-specific build parameters as strings; unknown keys are an error. flat: none;
+     *               ivf: {@code nlist}, {@code nprobe}, {@code seed} (see {@link IvfIndex});
      *               hnsw: {@code m} (16), {@code beamWidth} (100), {@code ef} (100, query-time default)
      */
     public static VectorIndex create(String kind, int dim, Map<String, String> params) {
@@ -22,6 +23,8 @@ public final class VectorIndexes {
             case FlatIndex.KIND:
                 IndexParams.reject(p, FlatIndex.KIND);
                 return new FlatIndex(dim);
+            case IvfIndex.KIND:
+                return new IvfIndex(dim, p);
             case HnswIndex.KIND:
                 return HnswIndex.create(dim, p);
             default:
@@ -35,6 +38,8 @@ public final class VectorIndexes {
         switch (meta.kind()) {
             case FlatIndex.KIND:
                 return FlatIndex.open(dir);
+            case IvfIndex.KIND:
+                return IvfIndex.open(dir);
             case HnswIndex.KIND:
                 return HnswIndex.open(dir);
             default:
