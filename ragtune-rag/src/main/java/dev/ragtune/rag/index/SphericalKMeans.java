@@ -68,7 +68,7 @@ final class SphericalKMeans {
     }
 
     static VectorBlocks blocksOf(float[][] vectors) {
-        VectorBlocks blocks = new VectorBlocks(vectors[0].length, 64);
+        VectorBlocks blocks = new VectorBlocks(vectors[0].length, 256);
         for (float[] v : vectors) blocks.append(v);
         return blocks;
     }
