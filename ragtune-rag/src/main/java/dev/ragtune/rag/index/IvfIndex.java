@@ -28,9 +28,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * vectors and drops removed ones.
  *
  * <p>Parameters (strings, all optional): {@code nlist} (default {@code round(4·sqrt(n))} at training, clamped to
- * [1, n/4] and at most 65,536), {@code nprobe} (default: 1/5 of nlist, at least 16: on the
- * MiniLM benchmark corpus at 7k vectors recall@10 reached 0.95 at 18% of the lists; larger collections need a smaller
- * fraction, so pass nprobe for speed; {@link SearchParams#nprobe()} overrides per query), {@code seed} (k-means seed, default 42).
+ * [1, n/4] and at most 65,536), {@code nprobe} (default: 1/8 of nlist, at least 16: on the
+ * MiniLM benchmark corpus, 16,384 vectors, nlist 512, recall@10 was 0.954 at nprobe 64 and 0.899 at 32; larger
+ * collections need a smaller fraction; {@link SearchParams#nprobe()} overrides per query), {@code seed} (k-means seed, default 42).
  * Training uses at most 256·nlist sampled vectors and {@value #ITERATIONS} Lloyd iterations.
  *
  * <p>On disk: {@code index.json} (with the centroids count, training size and parameters) and little-endian files
@@ -144,7 +144,7 @@ public final class IvfIndex implements VectorIndex {
     }
 
     private int nprobeFor(int nlist) {
-        int p = fixedNprobe > 0 ? fixedNprobe : Math.max(16, (int) Math.ceil(nlist / 5.0));
+        int p = fixedNprobe > 0 ? fixedNprobe : Math.max(16, (int) Math.ceil(nlist / 8.0));
         return Math.min(p, nlist);
     }
 
