@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class FlatIndex implements VectorIndex {
     public static final String KIND = "flat";
-    static final int BLOCK = 64;
+    static final int BLOCK = 256;
     private static final Set<String> FILE_PREFIXES = Set.of("flat-");
 
     private final int dimension;

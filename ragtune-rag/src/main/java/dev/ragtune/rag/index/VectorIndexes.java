@@ -13,7 +13,9 @@ public final class VectorIndexes {
      * A new empty index.
      *
      * @param kind   {@code flat}, {@code ivf} or {@code hnsw}
-     * @param params kind-specific build parameters as strings; unknown keys are an error. flat: none.
+     * @param params kind-specific build parameters as strings; unknown keys are an error. flat: none;
+     *               ivf: {@code nlist}, {@code nprobe}, {@code seed} (see {@link IvfIndex});
+     *               hnsw: {@code m} (16), {@code beamWidth} (100), {@code ef} (100, query-time default)
      */
     public static VectorIndex create(String kind, int dim, Map<String, String> params) {
         Map<String, String> p = params == null ? Map.of() : params;
@@ -21,6 +23,10 @@ public final class VectorIndexes {
             case FlatIndex.KIND:
                 IndexParams.reject(p, FlatIndex.KIND);
                 return new FlatIndex(dim);
+            case IvfIndex.KIND:
+                return new IvfIndex(dim, p);
+            case HnswIndex.KIND:
+                return HnswIndex.create(dim, p);
             default:
                 throw new IllegalArgumentException("unknown index kind '" + kind + "'; use flat, ivf or hnsw");
         }
@@ -32,6 +38,10 @@ public final class VectorIndexes {
         switch (meta.kind()) {
             case FlatIndex.KIND:
                 return FlatIndex.open(dir);
+            case IvfIndex.KIND:
+                return IvfIndex.open(dir);
+            case HnswIndex.KIND:
+                return HnswIndex.open(dir);
             default:
                 throw new CorruptIndexException("index file " + dir.resolve(IndexMeta.FILE_NAME) + " names unknown kind '"
                         + meta.kind() + "'; " + IndexFolder.REBUILD);

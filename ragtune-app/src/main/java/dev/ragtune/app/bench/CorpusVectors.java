@@ -1,0 +1,93 @@
+package dev.ragtune.app.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import java.io.BufferedReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Embeds a benchmark corpus ({@code chunks.jsonl}/{@code queries.jsonl} of {@code build_corpus.py}: one JSON object with
+ * a {@code text} field per line) with all-MiniLM-L6-v2 (LangChain4j in-process) into L2-normalized {@code .fvecs},
+ * the input of {@link RetrievalBench} and of FAISS's {@code faiss_bench.py}.
+ */
+@Command(name = "corpus-vectors", mixinStandardHelpOptions = true,
+        description = "Embed a JSONL corpus with all-MiniLM-L6-v2 into an .fvecs file (for the retrieval benchmark).")
+public final class CorpusVectors implements Callable<Integer> {
+    @Option(names = "--in", required = true, description = "JSONL file with a \"text\" field per line")
+    Path in;
+
+    @Option(names = "--out", required = true, description = ".fvecs file to write")
+    Path out;
+
+    @Option(names = "--n", defaultValue = "0", description = "embed only the first N lines (0 = all)")
+    int n;
+
+    @Option(names = "--batch", defaultValue = "512", description = "texts per embedAll call (progress granularity)")
+    int batch;
+
+    @Option(names = "--checkpoint", defaultValue = "4",
+            description = "rewrite the output with the vectors done so far every N batches (0 = only at the end)")
+    int checkpoint;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CorpusVectors()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> texts = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(in)) {
+            String line;
+            int lineNo = 0;
+            while ((line = r.readLine()) != null && (n <= 0 || texts.size() < n)) {
+                lineNo++;
+                if (line.isBlank()) continue;
+                JsonNode node = json.readTree(line);
+                JsonNode text = node.get("text");
+                if (text == null || !text.isTextual()) {
+                    throw new IllegalArgumentException(in + ":" + lineNo + " has no string field \"text\"");
+                }
+                texts.add(text.asText());
+            }
+        }
+        AllMiniLmL6V2EmbeddingModel model = new AllMiniLmL6V2EmbeddingModel();
+        float[][] vectors = new float[texts.size()][];
+        long t0 = System.nanoTime();
+        for (int start = 0; start < texts.size(); start += batch) {
+            int end = Math.min(texts.size(), start + batch);
+            List<TextSegment> segs = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) segs.add(TextSegment.from(texts.get(i)));
+            List<Embedding> e = model.embedAll(segs).content();
+            for (int i = start; i < end; i++) vectors[i] = normalize(e.get(i - start).vector());
+            double s = (System.nanoTime() - t0) / 1e9;
+            System.err.printf("%d/%d embedded, %.1f texts/s%n", end, texts.size(), end / s);
+            if (checkpoint > 0 && (end / batch) % checkpoint == 0 && end < texts.size()) {
+                Fvecs.write(out, java.util.Arrays.copyOf(vectors, end)); // usable prefix if the run is stopped
+            }
+        }
+        Fvecs.write(out, vectors);
+        System.out.printf("wrote %d vectors of dimension %d to %s%n", vectors.length,
+                vectors.length == 0 ? 0 : vectors[0].length, out);
+        return 0;
+    }
+
+    private static float[] normalize(float[] v) {
+        double s = 0;
+        for (float x : v) s += (double) x * x;
+        float inv = (float) (1 / Math.sqrt(s));
+        float[] o = new float[v.length];
+        for (int i = 0; i < v.length; i++) o[i] = v[i] * inv;
+        return o;
+    }
+}

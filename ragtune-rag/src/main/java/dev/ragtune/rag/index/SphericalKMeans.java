@@ -1,0 +1,128 @@
+package dev.ragtune.rag.index;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Spherical k-means for the IVF coarse quantizer: k-means++ seeding (on at most 16·k points), Lloyd iterations that
+ * assign by largest inner product and re-normalize each centroid to unit length; an empty cluster is re-seeded with
+ * a random point. Deterministic for a given seed and input order.
+ */
+final class SphericalKMeans {
+    private SphericalKMeans() {}
+
+    /** {@code k} unit-length centroids of {@code points} (assumed unit-length), after {@code iterations} rounds. */
+    static float[][] train(float[][] points, int k, int iterations, long seed) {
+        int n = points.length;
+        int dim = points[0].length;
+        if (k > n) throw new IllegalArgumentException("cannot train " + k + " centroids on " + n + " points");
+        Random random = new Random(seed);
+        float[][] centroids = seed(points, k, random);
+        int[] assign = new int[n];
+        for (int it = 0; it < iterations; it++) {
+            VectorBlocks blocks = blocksOf(centroids);
+            float[] acc = new float[blocks.blockSize()];
+            for (int i = 0; i < n; i++) assign[i] = nearest(blocks, k, points[i], acc);
+            double[][] sums = new double[k][dim];
+            int[] counts = new int[k];
+            for (int i = 0; i < n; i++) {
+                counts[assign[i]]++;
+                double[] s = sums[assign[i]];
+                float[] p = points[i];
+                for (int j = 0; j < dim; j++) s[j] += p[j];
+            }
+            for (int c = 0; c < k; c++) {
+                if (counts[c] == 0) {
+                    centroids[c] = points[random.nextInt(n)].clone();
+                    continue;
+                }
+                double norm = 0;
+                for (double x : sums[c]) norm += x * x;
+                norm = Math.sqrt(norm);
+                if (norm == 0) {
+                    centroids[c] = points[random.nextInt(n)].clone();
+                    continue;
+                }
+                for (int j = 0; j < dim; j++) centroids[c][j] = (float) (sums[c][j] / norm);
+            }
+        }
+        return centroids;
+    }
+
+    /** Index of the centroid (in {@code blocks}, {@code k} of them) with the largest inner product with {@code v}. */
+    static int nearest(VectorBlocks blocks, int k, float[] v, float[] acc) {
+        int best = 0;
+        float bestScore = Float.NEGATIVE_INFINITY;
+        int bs = blocks.blockSize();
+        for (int b = 0, nb = blocks.blockCount(); b < nb; b++) {
+            blocks.scoreBlock(b, v, acc);
+            int lanes = Math.min(bs, k - b * bs);
+            for (int l = 0; l < lanes; l++) {
+                if (acc[l] > bestScore) {
+                    bestScore = acc[l];
+                    best = b * bs + l;
+                }
+            }
+        }
+        return best;
+    }
+
+    static VectorBlocks blocksOf(float[][] vectors) {
+        VectorBlocks blocks = new VectorBlocks(vectors[0].length, 256);
+        for (float[] v : vectors) blocks.append(v);
+        return blocks;
+    }
+
+    /** k-means++ for inner product on the sphere: distance^2 = 2 - 2·dot, picked with probability ∝ distance^2. */
+    private static float[][] seed(float[][] points, int k, Random random) {
+        int m = Math.min(points.length, Math.max(k, 16 * k));
+        float[][] pool = points;
+        if (m < points.length) {
+            int[] idx = sample(points.length, m, random);
+            pool = new float[m][];
+            for (int i = 0; i < m; i++) pool[i] = points[idx[i]];
+        }
+        float[][] centroids = new float[k][];
+        centroids[0] = pool[random.nextInt(m)].clone();
+        double[] d2 = new double[m];
+        Arrays.fill(d2, Double.POSITIVE_INFINITY);
+        for (int c = 1; c < k; c++) {
+            float[] last = centroids[c - 1];
+            double total = 0;
+            for (int i = 0; i < m; i++) {
+                double d = Math.max(0, 2 - 2 * FlatIndexMath.dot(pool[i], last));
+                if (d < d2[i]) d2[i] = d;
+                total += d2[i];
+            }
+            int pick;
+            if (total <= 0) {
+                pick = random.nextInt(m);
+            } else {
+                double r = random.nextDouble() * total;
+                pick = m - 1;
+                for (int i = 0; i < m; i++) {
+                    r -= d2[i];
+                    if (r <= 0) {
+                        pick = i;
+                        break;
+                    }
+                }
+            }
+            centroids[c] = pool[pick].clone();
+        }
+        return centroids;
+    }
+
+    /** {@code m} distinct indices of {@code [0, n)}, in increasing order (partial Fisher-Yates). */
+    static int[] sample(int n, int m, Random random) {
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) all[i] = i;
+        for (int i = 0; i < m; i++) {
+            int j = i + random.nextInt(n - i);
+            int t = all[i]; all[i] = all[j]; all[j] = t;
+        }
+        int[] out = Arrays.copyOf(all, m);
+        Arrays.sort(out);
+        return out;
+    }
+}
