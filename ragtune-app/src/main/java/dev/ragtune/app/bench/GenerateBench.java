@@ -55,6 +55,11 @@ public final class GenerateBench implements Callable<Integer> {
     @Option(names = "--skip-encoder", defaultValue = "false", description = "Skip the encoder-only workloads")
     boolean skipEncoder;
 
+    /** Stand-alone entry point until the lead wires the command into {@code ragtune bench}. */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new GenerateBench()).execute(args));
+    }
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));

@@ -233,7 +233,7 @@ public final class T5Model implements AutoCloseable {
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.mul(variance.add((float) config.layerNormEpsilon()).sqrt().pow(-1)).mul(weight);
+        return x.mul(variance.add((float) config.layerNormEpsilon()).pow(-0.5f)).mul(weight);
     }
 
     private NDArray activation(NDArray x) {
@@ -243,9 +243,10 @@ public final class T5Model implements AutoCloseable {
             case "gelu":
                 return x.getNDArrayInternal().gelu();
             default: {
-                // gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-                NDArray inner = x.mul(x.square().mul(0.044715f).add(1f)).mul((float) Math.sqrt(2.0 / Math.PI));
-                return x.mul(inner.tanh().add(1f)).mul(0.5f);
+                // gelu_new: 0.5 x (1 + tanh(z)) with z = sqrt(2/pi) (x + 0.044715 x^3); 0.5 (1 + tanh z) = sigmoid(2z)
+                float twoC = (float) (2 * Math.sqrt(2.0 / Math.PI));
+                NDArray twoZ = x.square().mul(twoC * 0.044715f).add(twoC).mul(x);
+                return x.mul(twoZ.getNDArrayInternal().sigmoid());
             }
         }
     }
@@ -445,7 +446,8 @@ public final class T5Model implements AutoCloseable {
             mask = mask.get(rows);
         }
         NDManager scope = hidden.getManager();
-        DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, keyMask(mask),
+        boolean padded = mask.toType(DataType.INT64, false).min().getLong() == 0;
+        DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, padded ? keyMask(mask) : null,
                 positionBias(scope, false, maxLength, maxLength, 0), maxLength);
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
@@ -467,13 +469,17 @@ public final class T5Model implements AutoCloseable {
             throw new IllegalStateException("Decoder cache is full (" + cache.maxLength + " positions)");
         }
         NDManager step = tokens.getManager();
-        NDArray x = Linear.embed(tokens.reshape(-1, 1), shared);
+        long n = tokens.size();
+        int h = config.numHeads();
+        int dk = config.dKv();
+        NDArray x = Linear.embed(tokens.reshape(n, 1), shared);
         NDArray bias = cache.selfBias.get(step, new NDIndex(":, :, {}:{}, :{}", pos, pos + 1, pos + 1));
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
-            NDArray h = rmsNorm(x, b.selfNorm());
-            NDArray kT = splitHeads(b.k().forward(h)).transpose(0, 1, 3, 2);
-            NDArray v = splitHeads(b.v().forward(h));
+            NDArray normed = rmsNorm(x, b.selfNorm());
+            // one position: [N, 1, H*dk] reshapes straight into heads without transposes
+            NDArray kT = b.k().forward(normed).reshape(n, h, dk, 1);
+            NDArray v = b.v().forward(normed).reshape(n, h, 1, dk);
             if (cache.selfKeys[i] != null) {
                 NDArray nk = cache.selfKeys[i].concat(kT, 3);
                 NDArray nv = cache.selfValues[i].concat(v, 2);
@@ -486,12 +492,12 @@ public final class T5Model implements AutoCloseable {
             v.attach(cache.manager());
             cache.selfKeys[i] = kT;
             cache.selfValues[i] = v;
-            NDArray att = attendTransposed(splitHeads(b.q().forward(h)), kT, v, bias);
-            x = x.add(b.o().forward(mergeHeads(att)));
-            h = rmsNorm(x, b.crossNorm());
-            NDArray cross = attendTransposed(splitHeads(b.cq().forward(h)), cache.crossKeys[i], cache.crossValues[i],
-                    cache.crossMask);
-            x = x.add(b.co().forward(mergeHeads(cross)));
+            NDArray att = attendTransposed(b.q().forward(normed).reshape(n, h, 1, dk), kT, v, bias);
+            x = x.add(b.o().forward(att.reshape(n, 1, (long) h * dk)));
+            normed = rmsNorm(x, b.crossNorm());
+            NDArray cross = attendTransposed(b.cq().forward(normed).reshape(n, h, 1, dk), cache.crossKeys[i],
+                    cache.crossValues[i], cache.crossMask);
+            x = x.add(b.co().forward(cross.reshape(n, 1, (long) h * dk)));
             x = feedForward(b, x);
         }
         x = rmsNorm(x, decoderFinalNorm);
@@ -501,7 +507,10 @@ public final class T5Model implements AutoCloseable {
 
     /** Attention with keys already transposed to [B, H, dk, S]; the result lives in q's manager. */
     private static NDArray attendTransposed(NDArray q, NDArray kT, NDArray v, NDArray bias) {
-        NDArray scores = q.matMul(kT).add(bias);
+        NDArray scores = q.matMul(kT);
+        if (bias != null) {
+            scores = scores.add(bias);
+        }
         return scores.softmax(-1).matMul(v);
     }
 
