@@ -315,15 +315,23 @@ public final class T5Model implements AutoCloseable {
         List<NDArray> hidden = new ArrayList<>();
         NDArray bias = positionBias(inputIds.getManager(), true, s, s, 0);
         NDArray maskedBias = bias.add(keyMask(attentionMask));
+        NDManager outer = inputIds.getManager();
         for (Block b : encoderBlocks) {
             if (keepHiddenStates) {
                 hidden.add(x);
             }
-            NDArray h = rmsNorm(x, b.selfNorm());
-            NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
-                    splitHeads(b.v().forward(h)), maskedBias);
-            x = x.add(b.o().forward(mergeHeads(att)));
-            x = feedForward(b, x);
+            // per-block scope: the block's intermediates are freed as soon as it is done (autograd keeps what it
+            // saved for backward through its own references, so this is safe under a GradientCollector too)
+            try (NDManager blockScope = outer.newSubManager()) {
+                NDArray in = x;
+                in.tempAttach(blockScope);
+                NDArray h = rmsNorm(in, b.selfNorm());
+                NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
+                        splitHeads(b.v().forward(h)), maskedBias);
+                NDArray out = feedForward(b, in.add(b.o().forward(mergeHeads(att))));
+                out.attach(outer);
+                x = out;
+            }
         }
         x = rmsNorm(x, encoderFinalNorm);
         if (keepHiddenStates) {
@@ -369,15 +377,22 @@ public final class T5Model implements AutoCloseable {
             if (keepHiddenStates) {
                 hidden.add(x);
             }
-            NDArray h = rmsNorm(x, b.selfNorm());
-            NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
-                    splitHeads(b.v().forward(h)), selfBias);
-            x = x.add(b.o().forward(mergeHeads(att)));
-            h = rmsNorm(x, b.crossNorm());
-            NDArray cross = attend(splitHeads(b.cq().forward(h)), splitHeads(b.ck().forward(enc.lastHiddenState())),
-                    splitHeads(b.cv().forward(enc.lastHiddenState())), crossMask);
-            x = x.add(b.co().forward(mergeHeads(cross)));
-            x = feedForward(b, x);
+            try (NDManager blockScope = scope.newSubManager()) {
+                NDArray in = x;
+                in.tempAttach(blockScope);
+                NDArray h = rmsNorm(in, b.selfNorm());
+                NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
+                        splitHeads(b.v().forward(h)), selfBias);
+                NDArray y = in.add(b.o().forward(mergeHeads(att)));
+                h = rmsNorm(y, b.crossNorm());
+                NDArray encHidden = enc.lastHiddenState();
+                encHidden.tempAttach(blockScope);
+                NDArray cross = attend(splitHeads(b.cq().forward(h)), splitHeads(b.ck().forward(encHidden)),
+                        splitHeads(b.cv().forward(encHidden)), crossMask);
+                NDArray out = feedForward(b, y.add(b.co().forward(mergeHeads(cross))));
+                out.attach(scope);
+                x = out;
+            }
         }
         x = rmsNorm(x, decoderFinalNorm);
         if (keepHiddenStates) {
