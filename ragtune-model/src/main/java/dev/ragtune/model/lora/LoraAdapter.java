@@ -288,6 +288,34 @@ public final class LoraAdapter implements AutoCloseable {
         }
     }
 
+    /**
+     * Overwrites A and B in place with the tensors of an {@code adapter_model.safetensors} written for this same
+     * configuration (used to resume training). Checks every key and shape before changing anything.
+     */
+    public void restoreWeights(Path safetensorsFile) {
+        SafetensorsReader reader = SafetensorsReader.open(safetensorsFile);
+        Map<String, NDArray> params = parameters();
+        for (Map.Entry<String, NDArray> e : params.entrySet()) {
+            if (!reader.contains(e.getKey())) {
+                throw new AdapterException(safetensorsFile + " lacks " + e.getKey()
+                        + "; it was written for a different adapter configuration");
+            }
+            if (!java.util.Arrays.equals(reader.info(e.getKey()).shape(), e.getValue().getShape().getShape())) {
+                throw new AdapterException(e.getKey() + " in " + safetensorsFile + " has shape "
+                        + java.util.Arrays.toString(reader.info(e.getKey()).shape()) + ", expected "
+                        + e.getValue().getShape());
+            }
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            params.forEach((k, p) -> p.muli(0f).addi(reader.load(tmp, k)));
+        }
+    }
+
+    /** The manager owning A, B (and a trainer's optimizer state); closed with the adapter. */
+    public NDManager manager() {
+        return manager;
+    }
+
     /** Detaches every LoRA layer from the model (which becomes the plain base model again) and frees A/B. */
     @Override
     public void close() {

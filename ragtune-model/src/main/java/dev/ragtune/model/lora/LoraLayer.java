@@ -45,6 +45,7 @@ final class LoraLayer implements LinearAdapter {
             in = x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow();
         }
         NDArray h = in.getNDArrayInternal().linear(in, a, null).singletonOrThrow();
-        return h.getNDArrayInternal().linear(h, b, null).singletonOrThrow().mul(scaling);
+        // scaling as an array in x's scope: autograd keeps the operand for backward (see T5Model#scalar)
+        return h.getNDArrayInternal().linear(h, b, null).singletonOrThrow().mul(x.getManager().create(scaling));
     }
 }

@@ -233,7 +233,16 @@ public final class T5Model implements AutoCloseable {
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.mul(variance.add((float) config.layerNormEpsilon()).sqrt().pow(-1)).mul(weight);
+        return x.mul(variance.add((float) config.layerNormEpsilon()).sqrt().pow(scalar(x, -1f))).mul(weight);
+    }
+
+    /**
+     * A scalar operand in {@code like}'s manager. Under autograd, mul/div/pow save their scalar operand for the
+     * backward pass; DJL's {@code Number} overloads create it as a temporary freed right after the op, so backward
+     * would read freed memory (random gradients, NaN). Scalars made here live as long as the step's scope.
+     */
+    static NDArray scalar(NDArray like, float value) {
+        return like.getManager().create(value);
     }
 
     private NDArray activation(NDArray x) {
@@ -244,8 +253,9 @@ public final class T5Model implements AutoCloseable {
                 return x.getNDArrayInternal().gelu();
             default: {
                 // gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-                NDArray inner = x.mul(x.square().mul(0.044715f).add(1f)).mul((float) Math.sqrt(2.0 / Math.PI));
-                return x.mul(inner.tanh().add(1f)).mul(0.5f);
+                NDArray inner = x.mul(x.square().mul(scalar(x, 0.044715f)).add(1f))
+                        .mul(scalar(x, (float) Math.sqrt(2.0 / Math.PI)));
+                return x.mul(inner.tanh().add(1f)).mul(scalar(x, 0.5f));
             }
         }
     }
@@ -387,7 +397,7 @@ public final class T5Model implements AutoCloseable {
 
     private NDArray lmLogits(NDArray x) {
         if (config.tieWordEmbeddings()) {
-            x = x.mul((float) Math.pow(config.dModel(), -0.5));
+            x = x.mul(scalar(x, (float) Math.pow(config.dModel(), -0.5)));
         }
         return x.getNDArrayInternal().linear(x, lmHead, null).singletonOrThrow();
     }
