@@ -2,6 +2,7 @@ package dev.ragtune.model.t5;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Key/value cache of one generation request: per decoder layer the self-attention keys/values of the tokens
@@ -11,8 +12,10 @@ import ai.djl.ndarray.NDManager;
  * thread-safe: one cache per request.
  */
 public final class DecoderCache {
+    /** Per layer [N, H, dk, t] (keys stored transposed for q·kᵀ). */
     final NDArray[] selfKeys;
     final NDArray[] selfValues;
+    /** Per layer [N, H, dk, S]. */
     final NDArray[] crossKeys;
     final NDArray[] crossValues;
     final NDArray crossMask;
@@ -54,8 +57,8 @@ public final class DecoderCache {
     public void reorder(NDArray rows) {
         for (int i = 0; i < selfKeys.length; i++) {
             if (selfKeys[i] != null) {
-                NDArray k = selfKeys[i].get(rows);
-                NDArray v = selfValues[i].get(rows);
+                NDArray k = selfKeys[i].get(manager, new NDIndex("{}", rows));
+                NDArray v = selfValues[i].get(manager, new NDIndex("{}", rows));
                 selfKeys[i].close();
                 selfValues[i].close();
                 selfKeys[i] = k;

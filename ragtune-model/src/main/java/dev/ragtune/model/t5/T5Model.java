@@ -459,7 +459,7 @@ public final class T5Model implements AutoCloseable {
                 positionBias(scope, false, maxLength, maxLength, 0), maxLength);
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
-            cache.crossKeys[i] = splitHeads(b.ck().forward(hidden));
+            cache.crossKeys[i] = splitHeads(b.ck().forward(hidden)).transpose(0, 1, 3, 2);
             cache.crossValues[i] = splitHeads(b.cv().forward(hidden));
         }
         return cache;
@@ -467,34 +467,39 @@ public final class T5Model implements AutoCloseable {
 
     /**
      * Decodes one position for every row: {@code tokens} [N] (the last token of each row) → logits [N, V].
-     * Appends to the cache's self-attention keys/values.
+     * Appends to the cache's self-attention keys/values. Intermediates and the returned logits live in
+     * {@code tokens}' manager, so a per-step child scope of the cache's manager keeps memory flat; the grown
+     * keys/values are moved to the cache's manager.
      */
     public NDArray decodeStep(NDArray tokens, DecoderCache cache) {
         int pos = cache.length;
         if (pos >= cache.maxLength) {
             throw new IllegalStateException("Decoder cache is full (" + cache.maxLength + " positions)");
         }
+        NDManager step = tokens.getManager();
         NDArray x = Linear.embed(tokens.reshape(-1, 1), shared);
-        NDArray bias = cache.selfBias.get(new NDIndex(":, :, {}:{}, :{}", pos, pos + 1, pos + 1));
+        NDArray bias = cache.selfBias.get(step, new NDIndex(":, :, {}:{}, :{}", pos, pos + 1, pos + 1));
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
             NDArray h = rmsNorm(x, b.selfNorm());
-            NDArray k = splitHeads(b.k().forward(h));
+            NDArray kT = splitHeads(b.k().forward(h)).transpose(0, 1, 3, 2);
             NDArray v = splitHeads(b.v().forward(h));
             if (cache.selfKeys[i] != null) {
-                NDArray nk = cache.selfKeys[i].concat(k, 2);
+                NDArray nk = cache.selfKeys[i].concat(kT, 3);
                 NDArray nv = cache.selfValues[i].concat(v, 2);
                 cache.selfKeys[i].close();
                 cache.selfValues[i].close();
-                k = nk;
+                kT = nk;
                 v = nv;
             }
-            cache.selfKeys[i] = k;
+            kT.attach(cache.manager());
+            v.attach(cache.manager());
+            cache.selfKeys[i] = kT;
             cache.selfValues[i] = v;
-            NDArray att = attend(splitHeads(b.q().forward(h)), k, v, bias);
+            NDArray att = attendTransposed(splitHeads(b.q().forward(h)), kT, v, bias);
             x = x.add(b.o().forward(mergeHeads(att)));
             h = rmsNorm(x, b.crossNorm());
-            NDArray cross = attend(splitHeads(b.cq().forward(h)), cache.crossKeys[i], cache.crossValues[i],
+            NDArray cross = attendTransposed(splitHeads(b.cq().forward(h)), cache.crossKeys[i], cache.crossValues[i],
                     cache.crossMask);
             x = x.add(b.co().forward(mergeHeads(cross)));
             x = feedForward(b, x);
@@ -502,6 +507,12 @@ public final class T5Model implements AutoCloseable {
         x = rmsNorm(x, decoderFinalNorm);
         cache.length = pos + 1;
         return lmLogits(x).squeeze(1);
+    }
+
+    /** Attention with keys already transposed to [B, H, dk, S]; the result lives in q's manager. */
+    private static NDArray attendTransposed(NDArray q, NDArray kT, NDArray v, NDArray bias) {
+        NDArray scores = q.matMul(kT).add(bias);
+        return scores.softmax(-1).matMul(v);
     }
 
     private void checkIds(NDArray ids, String what) {
