@@ -108,18 +108,25 @@ public final class TrainBench implements Callable<Integer> {
                             ids(rnd, target, config.vocabSize()), List.of("")));
                 }
                 resetPeakRss();
+                double exPerSecProjected;
                 Run r = run(model, data, BatchOrder.Mode.PLAIN);
                 double exPerSec = batch / median(r.stepSeconds.subList(1, r.stepSeconds.size()));
                 double rssGb = peakRssGb();
+                double cpuPerStep = median(r.cpuSeconds.subList(1, r.cpuSeconds.size()));
                 System.out.printf(Locale.ROOT, "fixed  b%d x src %d x tgt %d: %.2f examples/s (median step %.2f s"
                                 + " of %d timed), peak RSS %.2f GB, loss first %.4f last %.4f%n", batch, src, target,
                         exPerSec, batch / exPerSec, steps, rssGb, r.losses.get(0), r.losses.get(r.losses.size() - 1));
+                System.out.printf(Locale.ROOT, "       CPU time %.2f s per step (all threads): %.2f examples/s if the"
+                        + " %d threads had their cores to themselves (load-independent projection)%n", cpuPerStep,
+                        batch / (cpuPerStep / threads), threads);
+                exPerSecProjected = batch / (cpuPerStep / threads);
                 if (small && (src == 256 || src == 512) && batch == 8 && target == 32) {
                     double anchor = src == 256 ? ANCHOR_256 : ANCHOR_512;
                     double anchorRss = src == 256 ? ANCHOR_RSS_256_GB : ANCHOR_RSS_512_GB;
-                    System.out.printf(Locale.ROOT, "       vs HF+PEFT anchor %.2f examples/s: %.2fx; memory %.2f GB"
-                            + " vs %.1f GB; vs ~3 examples/s at libtorch's matmul rate: %.0f%%%n", anchor,
-                            exPerSec / anchor, rssGb, anchorRss, 100 * exPerSec / 3.0);
+                    System.out.printf(Locale.ROOT, "       vs HF+PEFT anchor %.2f examples/s (quiet machine): measured"
+                            + " %.2fx, projected %.2fx; memory %.2f GB vs %.1f GB; projected vs ~3 examples/s at"
+                            + " libtorch's matmul rate: %.0f%%%n", anchor, exPerSec / anchor,
+                            exPerSecProjected / anchor, rssGb, anchorRss, 100 * exPerSecProjected / 3.0);
                 }
                 System.out.println("       loadavg: " + loadavg());
             }
@@ -160,6 +167,7 @@ public final class TrainBench implements Callable<Integer> {
                 (double) real / data.size(), data.stream().mapToInt(e -> e.source().length).max().orElse(0), maxSource,
                 data.stream().mapToInt(e -> e.target().length).average().orElse(0));
         double[] rates = new double[2];
+        double[] projected = new double[2];
         int k = 0;
         for (BatchOrder.Mode mode : new BatchOrder.Mode[] {BatchOrder.Mode.PLAIN, BatchOrder.Mode.GROUP_BY_LENGTH}) {
             List<int[]> order = BatchOrder.batches(data, batch, seed, 0, mode);
@@ -170,32 +178,52 @@ public final class TrainBench implements Callable<Integer> {
             resetPeakRss();
             Run r = run(model, data, mode);
             double total = r.stepSeconds.stream().mapToDouble(Double::doubleValue).sum();
-            rates[k++] = data.size() / total;
-            System.out.printf(Locale.ROOT, "SQuAD %-15s: %.2f examples/s (%d steps, %.1f s), padded source tokens"
-                            + " %d for %d real (%.0f%% padding), peak RSS %.2f GB, mean loss %.4f, last %.4f%n",
+            double cpuTotal = r.cpuSeconds.stream().mapToDouble(Double::doubleValue).sum();
+            rates[k] = data.size() / total;
+            projected[k++] = data.size() / (cpuTotal / threads);
+            System.out.printf(Locale.ROOT, "SQuAD %-15s: %.2f examples/s (%d steps, %.1f s; CPU %.1f s -> %.2f"
+                            + " examples/s projected), padded source tokens %d for %d real (%.0f%% padding), peak RSS"
+                            + " %.2f GB, mean loss %.4f, last %.4f%n",
                     mode == BatchOrder.Mode.PLAIN ? "plain padding" : "length-grouped", data.size() / total,
-                    r.stepSeconds.size(), total, padded, real, 100.0 * (padded - real) / padded, peakRssGb(),
+                    r.stepSeconds.size(), total, cpuTotal, projected[k - 1], padded, real,
+                    100.0 * (padded - real) / padded, peakRssGb(),
                     r.losses.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                     r.losses.get(r.losses.size() - 1));
             System.out.println("       loadavg: " + loadavg());
         }
-        System.out.printf(Locale.ROOT, "SQuAD length-grouped / plain: %.2fx; length-grouped vs HF+PEFT 256 anchor"
-                + " (%.2f examples/s): %.2fx%n", rates[1] / rates[0], ANCHOR_256, rates[1] / ANCHOR_256);
+        System.out.printf(Locale.ROOT, "SQuAD length-grouped / plain: measured %.2fx, projected %.2fx;"
+                + " length-grouped vs HF+PEFT fixed-256 anchor (%.2f examples/s): measured %.2fx, projected %.2fx%n",
+                rates[1] / rates[0], projected[1] / projected[0], ANCHOR_256, rates[1] / ANCHOR_256,
+                projected[1] / ANCHOR_256);
     }
 
     /** Timing of one {@link Trainer#fit} over {@code data}: seconds per optimizer step and its loss. */
-    record Run(List<Double> stepSeconds, List<Double> losses) {
+    record Run(List<Double> stepSeconds, List<Double> losses, List<Double> cpuSeconds) {
+    }
+
+    /** CPU seconds (user + system, all threads) this process has used, from /proc/self/stat (ticks of 1/100 s). */
+    static double processCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private Run run(T5Model model, List<TokenizedExample> data, BatchOrder.Mode mode) throws IOException {
         Path out = Files.createTempDirectory("ragtune-trainbench");
         List<Double> secs = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
+        List<Double> cpu = new ArrayList<>();
         long[] last = {System.nanoTime()};
+        double[] lastCpu = {processCpuSeconds()};
         TrainingConfig cfg = new TrainingConfig(1, batch, 2e-4, 1, 1.0, 0.0, 0.0, seed, Integer.MAX_VALUE, mode, 0);
         try (LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.of(8, 16, 0.05, List.of("q", "v"),
                 shape), seed)) {
             last[0] = System.nanoTime();
+            lastCpu[0] = processCpuSeconds();
             new Trainer(adapter, cfg, null, new TrainingListener() {
                 @Override
                 public void onOptimizerStep(long step, double loss) {
@@ -203,6 +231,9 @@ public final class TrainBench implements Callable<Integer> {
                     secs.add((now - last[0]) / 1e9);
                     losses.add(loss);
                     last[0] = now;
+                    double c = processCpuSeconds();
+                    cpu.add(c - lastCpu[0]);
+                    lastCpu[0] = c;
                 }
             }).fit(data, List.of(), out, false);
         } finally {
@@ -212,7 +243,7 @@ public final class TrainBench implements Callable<Integer> {
                 }
             }
         }
-        return new Run(secs, losses);
+        return new Run(secs, losses, cpu);
     }
 
     private static long[] ids(SplittableRandom rnd, int len, int vocab) {
