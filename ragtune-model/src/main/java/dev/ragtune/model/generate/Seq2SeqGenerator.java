@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  *
  * <p>Memory: each call opens a child scope of the model's manager, and each decoding step a child scope of that,
  * so a long-running loop of generations keeps native memory flat. Batched prompts of different lengths are
- * right-padded with the pad id and masked. Not thread-safe per call? It is: calls share only the immutable model
- * weights, but PyTorch's intra-op threads are shared, so concurrent calls compete for cores.
+ * right-padded with the pad id and masked. Concurrent calls are safe (they share only the model's read-only
+ * weights) but compete for PyTorch's intra-op threads. Attaching or removing adapters while a call runs is not.
  */
 public final class Seq2SeqGenerator implements TextGenerator {
     private static final float BEAM_NEG = -1.0e9f;

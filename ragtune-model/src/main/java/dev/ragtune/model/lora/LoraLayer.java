@@ -1,6 +1,8 @@
 package dev.ragtune.model.lora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.ragtune.model.t5.LinearAdapter;
 import java.util.function.BooleanSupplier;
 
@@ -45,7 +47,8 @@ final class LoraLayer implements LinearAdapter {
             in = x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow();
         }
         NDArray h = in.getNDArrayInternal().linear(in, a, null).singletonOrThrow();
-        // scaling as an array in x's scope: autograd keeps the operand for backward (see T5Model#scalar)
-        return h.getNDArrayInternal().linear(h, b, null).singletonOrThrow().mul(x.getManager().create(scaling));
+        // scaling as a torch-owned array: autograd keeps the operand for backward (see T5Model#scalar)
+        NDArray s = x.getManager().full(new Shape(), scaling, DataType.FLOAT32);
+        return h.getNDArrayInternal().linear(h, b, null).singletonOrThrow().mul(s);
     }
 }

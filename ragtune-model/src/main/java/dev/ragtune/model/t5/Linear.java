@@ -57,8 +57,11 @@ public final class Linear {
         this.adapter = adapter;
     }
 
-    /** Replaces the base weight (e.g. LoRA merge); the shape must match. The caller closes the old weight. */
-    void replaceWeight(NDArray newWeight) {
+    /**
+     * Replaces the base weight (e.g. LoRA merge {@code W + scaling·B·A}); the shape must match. The new array
+     * should live in the model's manager; the caller closes the old weight.
+     */
+    public void replaceWeight(NDArray newWeight) {
         if (!newWeight.getShape().equals(weight.getShape())) {
             throw new IllegalArgumentException("New weight for " + name + " has shape " + newWeight.getShape()
                     + ", expected " + weight.getShape());

@@ -233,16 +233,18 @@ public final class T5Model implements AutoCloseable {
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.mul(variance.add((float) config.layerNormEpsilon()).sqrt().pow(scalar(x, -1f))).mul(weight);
+        return x.mul(variance.add((float) config.layerNormEpsilon()).pow(scalar(x, -0.5f))).mul(weight);
     }
 
     /**
-     * A scalar operand in {@code like}'s manager. Under autograd, mul/div/pow save their scalar operand for the
-     * backward pass; DJL's {@code Number} overloads create it as a temporary freed right after the op, so backward
-     * would read freed memory (random gradients, NaN). Scalars made here live as long as the step's scope.
+     * A scalar operand in {@code like}'s manager, in memory PyTorch owns ({@code torch.full}). Under autograd,
+     * mul/div/pow save their scalar operand for backward. DJL's {@code Number} overloads and
+     * {@code manager.create(float)} make it from a Java buffer that is released when its NDArray is closed (at
+     * once for the overloads, at the end of a block scope otherwise), so backward would read freed memory: random
+     * LoRA gradients and NaN. A torch-owned scalar stays alive through autograd's own reference.
      */
     static NDArray scalar(NDArray like, float value) {
-        return like.getManager().create(value);
+        return like.getManager().full(new Shape(), value, DataType.FLOAT32);
     }
 
     private NDArray activation(NDArray x) {
@@ -252,10 +254,10 @@ public final class T5Model implements AutoCloseable {
             case "gelu":
                 return x.getNDArrayInternal().gelu();
             default: {
-                // gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-                NDArray inner = x.mul(x.square().mul(scalar(x, 0.044715f)).add(1f))
-                        .mul(scalar(x, (float) Math.sqrt(2.0 / Math.PI)));
-                return x.mul(inner.tanh().add(1f)).mul(scalar(x, 0.5f));
+                // gelu_new: 0.5 x (1 + tanh(z)) with z = sqrt(2/pi) (x + 0.044715 x^3); 0.5 (1 + tanh z) = sigmoid(2z)
+                float twoC = (float) (2 * Math.sqrt(2.0 / Math.PI));
+                NDArray twoZ = x.square().mul(scalar(x, twoC * 0.044715f)).add(twoC).mul(x);
+                return x.mul(twoZ.getNDArrayInternal().sigmoid());
             }
         }
     }
@@ -324,15 +326,23 @@ public final class T5Model implements AutoCloseable {
         List<NDArray> hidden = new ArrayList<>();
         NDArray bias = positionBias(inputIds.getManager(), true, s, s, 0);
         NDArray maskedBias = bias.add(keyMask(attentionMask));
+        NDManager outer = inputIds.getManager();
         for (Block b : encoderBlocks) {
             if (keepHiddenStates) {
                 hidden.add(x);
             }
-            NDArray h = rmsNorm(x, b.selfNorm());
-            NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
-                    splitHeads(b.v().forward(h)), maskedBias);
-            x = x.add(b.o().forward(mergeHeads(att)));
-            x = feedForward(b, x);
+            // per-block scope: the block's intermediates are freed as soon as it is done (autograd keeps what it
+            // saved for backward through its own references, so this is safe under a GradientCollector too)
+            try (NDManager blockScope = outer.newSubManager()) {
+                NDArray in = x;
+                in.tempAttach(blockScope);
+                NDArray h = rmsNorm(in, b.selfNorm());
+                NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
+                        splitHeads(b.v().forward(h)), maskedBias);
+                NDArray out = feedForward(b, in.add(b.o().forward(mergeHeads(att))));
+                out.attach(outer);
+                x = out;
+            }
         }
         x = rmsNorm(x, encoderFinalNorm);
         if (keepHiddenStates) {
@@ -378,15 +388,22 @@ public final class T5Model implements AutoCloseable {
             if (keepHiddenStates) {
                 hidden.add(x);
             }
-            NDArray h = rmsNorm(x, b.selfNorm());
-            NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
-                    splitHeads(b.v().forward(h)), selfBias);
-            x = x.add(b.o().forward(mergeHeads(att)));
-            h = rmsNorm(x, b.crossNorm());
-            NDArray cross = attend(splitHeads(b.cq().forward(h)), splitHeads(b.ck().forward(enc.lastHiddenState())),
-                    splitHeads(b.cv().forward(enc.lastHiddenState())), crossMask);
-            x = x.add(b.co().forward(mergeHeads(cross)));
-            x = feedForward(b, x);
+            try (NDManager blockScope = scope.newSubManager()) {
+                NDArray in = x;
+                in.tempAttach(blockScope);
+                NDArray h = rmsNorm(in, b.selfNorm());
+                NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
+                        splitHeads(b.v().forward(h)), selfBias);
+                NDArray y = in.add(b.o().forward(mergeHeads(att)));
+                h = rmsNorm(y, b.crossNorm());
+                NDArray encHidden = enc.lastHiddenState();
+                encHidden.tempAttach(blockScope);
+                NDArray cross = attend(splitHeads(b.cq().forward(h)), splitHeads(b.ck().forward(encHidden)),
+                        splitHeads(b.cv().forward(encHidden)), crossMask);
+                NDArray out = feedForward(b, y.add(b.co().forward(mergeHeads(cross))));
+                out.attach(scope);
+                x = out;
+            }
         }
         x = rmsNorm(x, decoderFinalNorm);
         if (keepHiddenStates) {
@@ -455,7 +472,8 @@ public final class T5Model implements AutoCloseable {
             mask = mask.get(rows);
         }
         NDManager scope = hidden.getManager();
-        DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, keyMask(mask),
+        boolean padded = mask.toType(DataType.INT64, false).min().getLong() == 0;
+        DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, padded ? keyMask(mask) : null,
                 positionBias(scope, false, maxLength, maxLength, 0), maxLength);
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
@@ -477,13 +495,17 @@ public final class T5Model implements AutoCloseable {
             throw new IllegalStateException("Decoder cache is full (" + cache.maxLength + " positions)");
         }
         NDManager step = tokens.getManager();
-        NDArray x = Linear.embed(tokens.reshape(-1, 1), shared);
+        long n = tokens.size();
+        int h = config.numHeads();
+        int dk = config.dKv();
+        NDArray x = Linear.embed(tokens.reshape(n, 1), shared);
         NDArray bias = cache.selfBias.get(step, new NDIndex(":, :, {}:{}, :{}", pos, pos + 1, pos + 1));
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
-            NDArray h = rmsNorm(x, b.selfNorm());
-            NDArray kT = splitHeads(b.k().forward(h)).transpose(0, 1, 3, 2);
-            NDArray v = splitHeads(b.v().forward(h));
+            NDArray normed = rmsNorm(x, b.selfNorm());
+            // one position: [N, 1, H*dk] reshapes straight into heads without transposes
+            NDArray kT = b.k().forward(normed).reshape(n, h, dk, 1);
+            NDArray v = b.v().forward(normed).reshape(n, h, 1, dk);
             if (cache.selfKeys[i] != null) {
                 NDArray nk = cache.selfKeys[i].concat(kT, 3);
                 NDArray nv = cache.selfValues[i].concat(v, 2);
@@ -496,12 +518,12 @@ public final class T5Model implements AutoCloseable {
             v.attach(cache.manager());
             cache.selfKeys[i] = kT;
             cache.selfValues[i] = v;
-            NDArray att = attendTransposed(splitHeads(b.q().forward(h)), kT, v, bias);
-            x = x.add(b.o().forward(mergeHeads(att)));
-            h = rmsNorm(x, b.crossNorm());
-            NDArray cross = attendTransposed(splitHeads(b.cq().forward(h)), cache.crossKeys[i], cache.crossValues[i],
-                    cache.crossMask);
-            x = x.add(b.co().forward(mergeHeads(cross)));
+            NDArray att = attendTransposed(b.q().forward(normed).reshape(n, h, 1, dk), kT, v, bias);
+            x = x.add(b.o().forward(att.reshape(n, 1, (long) h * dk)));
+            normed = rmsNorm(x, b.crossNorm());
+            NDArray cross = attendTransposed(b.cq().forward(normed).reshape(n, h, 1, dk), cache.crossKeys[i],
+                    cache.crossValues[i], cache.crossMask);
+            x = x.add(b.co().forward(cross.reshape(n, 1, (long) h * dk)));
             x = feedForward(b, x);
         }
         x = rmsNorm(x, decoderFinalNorm);
@@ -511,7 +533,10 @@ public final class T5Model implements AutoCloseable {
 
     /** Attention with keys already transposed to [B, H, dk, S]; the result lives in q's manager. */
     private static NDArray attendTransposed(NDArray q, NDArray kT, NDArray v, NDArray bias) {
-        NDArray scores = q.matMul(kT).add(bias);
+        NDArray scores = q.matMul(kT);
+        if (bias != null) {
+            scores = scores.add(bias);
+        }
         return scores.softmax(-1).matMul(v);
     }
 

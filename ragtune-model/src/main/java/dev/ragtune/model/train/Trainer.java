@@ -136,7 +136,8 @@ public final class Trainer {
                             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
                                 NDArray loss = model.loss(batch.inputIds(scope), batch.attentionMask(scope),
                                         batch.labels(scope));
-                                gc.backward(loss.div(scope.create((float) groupSize)));
+                                gc.backward(loss.div(scope.full(new ai.djl.ndarray.types.Shape(), groupSize,
+                                        ai.djl.ndarray.types.DataType.FLOAT32)));
                                 groupLoss += loss.getFloat() / groupSize;
                             }
                         }

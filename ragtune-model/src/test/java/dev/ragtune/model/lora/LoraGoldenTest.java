@@ -76,6 +76,42 @@ class LoraGoldenTest {
         }
     }
 
+    /**
+     * Regression: tensors autograd saves for backward must not live in Java buffers that are freed before backward
+     * (scalar operands, per-block scopes). Garbage collection plus fresh NaN-filled direct buffers between forward and
+     * backward would otherwise turn the gradients into garbage.
+     */
+    @Test
+    void gradientsSurviveGarbageCollectionBetweenForwardAndBackward() throws InterruptedException {
+        try (LoraAdapter adapter = LoraAdapter.load(model, adapterDir());
+             NDManager scope = model.manager().newSubManager()) {
+            NDArray labels = cases.load(scope, "batch3.labels");
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray loss = T5Model.loss(model.forward(cases.load(scope, "batch3.input_ids"),
+                        cases.load(scope, "batch3.attention_mask"), model.shiftRight(labels)).logits(), labels);
+                java.util.List<java.nio.ByteBuffer> junk = new java.util.ArrayList<>();
+                for (int round = 0; round < 3; round++) {
+                    System.gc();
+                    Thread.sleep(50);
+                    for (int i = 0; i < 200; i++) {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4096);
+                        while (b.hasRemaining()) {
+                            b.put((byte) 0xFF);
+                        }
+                        junk.add(b);
+                    }
+                }
+                gc.backward(loss);
+                assertThat(junk).hasSize(600);
+            }
+            for (Map.Entry<String, NDArray> p : adapter.parameters().entrySet()) {
+                try (NDArray g = p.getValue().getGradient()) {
+                    assertClose(g, expected, "batch3.grad." + p.getKey(), 1e-4);
+                }
+            }
+        }
+    }
+
     @Test
     void closingTheAdapterRestoresBaseLogits() {
         try (NDManager scope = model.manager().newSubManager()) {
