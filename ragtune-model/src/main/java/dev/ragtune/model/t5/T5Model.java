@@ -233,7 +233,18 @@ public final class T5Model implements AutoCloseable {
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.mul(variance.add((float) config.layerNormEpsilon()).pow(-0.5f)).mul(weight);
+        return x.mul(variance.add((float) config.layerNormEpsilon()).pow(scalar(x, -0.5f))).mul(weight);
+    }
+
+    /**
+     * A scalar operand in {@code like}'s manager, in memory PyTorch owns ({@code torch.full}). Under autograd,
+     * mul/div/pow save their scalar operand for backward. DJL's {@code Number} overloads and
+     * {@code manager.create(float)} make it from a Java buffer that is released when its NDArray is closed (at
+     * once for the overloads, at the end of a block scope otherwise), so backward would read freed memory: random
+     * LoRA gradients and NaN. A torch-owned scalar stays alive through autograd's own reference.
+     */
+    static NDArray scalar(NDArray like, float value) {
+        return like.getManager().full(new Shape(), value, DataType.FLOAT32);
     }
 
     private NDArray activation(NDArray x) {
@@ -245,7 +256,7 @@ public final class T5Model implements AutoCloseable {
             default: {
                 // gelu_new: 0.5 x (1 + tanh(z)) with z = sqrt(2/pi) (x + 0.044715 x^3); 0.5 (1 + tanh z) = sigmoid(2z)
                 float twoC = (float) (2 * Math.sqrt(2.0 / Math.PI));
-                NDArray twoZ = x.square().mul(twoC * 0.044715f).add(twoC).mul(x);
+                NDArray twoZ = x.square().mul(scalar(x, twoC * 0.044715f)).add(twoC).mul(x);
                 return x.mul(twoZ.getNDArrayInternal().sigmoid());
             }
         }
@@ -403,7 +414,7 @@ public final class T5Model implements AutoCloseable {
 
     private NDArray lmLogits(NDArray x) {
         if (config.tieWordEmbeddings()) {
-            x = x.mul((float) Math.pow(config.dModel(), -0.5));
+            x = x.mul(scalar(x, (float) Math.pow(config.dModel(), -0.5)));
         }
         return x.getNDArrayInternal().linear(x, lmHead, null).singletonOrThrow();
     }
