@@ -73,8 +73,14 @@ public final class EvalReport {
     /** Metrics compared by the bootstrap, as named in the reports. */
     static final List<String> METRICS = List.of("em", "f1", "em_pt", "f1_pt");
 
-    /** How many helped/hurt questions and per-question rows the md and html reports show (summary.json has all). */
+    /** How many helped/hurt questions and per-question rows report.md shows (summary.json and results.jsonl have all). */
     static final int LIST_LIMIT = 25;
+
+    /** How many helped/hurt questions report.html lists. */
+    static final int HTML_LIST_LIMIT = 100;
+
+    /** How many questions the per-question table of report.html shows. */
+    static final int HTML_ROWS = 2000;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -337,6 +343,7 @@ public final class EvalReport {
                     .append(") | ").append(mdCell(c.candidateAnswer())).append(" (F1 ").append(f2(c.candidateF1()))
                     .append(") |\n");
         }
+        if (cs.size() > LIST_LIMIT) md.append("\n").append(cs.size() - LIST_LIMIT).append(" more in summary.json.\n");
     }
 
     /** A table cell: no line breaks, pipes escaped, HTML-looking text escaped so renderers show it as text. */
@@ -415,12 +422,12 @@ public final class EvalReport {
             htmlChanges(h, "Where " + s.candidate() + " helped (F1 above " + s.baseline() + ")", s.helped(), s);
             htmlChanges(h, "Where " + s.candidate() + " hurt (F1 below " + s.baseline() + ")", s.hurt(), s);
         }
-        h.append("<h2>Per question</h2><p class=\"muted\">First ").append(Math.min(LIST_LIMIT, s.questions())).append(" of ")
-                .append(s.questions()).append("; every answer is in results.jsonl. ✓ = exact match.</p>"
+        h.append("<h2>Per question</h2><p class=\"muted\">").append(Math.min(HTML_ROWS, s.questions())).append(" of ")
+                .append(s.questions()).append(" questions; every answer is in results.jsonl. ✓ = exact match.</p>"
                         + "<table><tr><th>question</th><th>gold answers</th>");
         for (String c : s.configs()) h.append("<th>").append(esc(c)).append("</th>");
         h.append("</tr>\n");
-        for (List<QuestionResult> row : rows(s, results, LIST_LIMIT)) {
+        for (List<QuestionResult> row : rows(s, results, HTML_ROWS)) {
             QuestionResult first = firstNonNull(row);
             h.append("<tr><td>").append(esc(first.question())).append("</td><td>")
                     .append(esc(String.join(" / ", first.answers()))).append("</td>");
@@ -456,14 +463,14 @@ public final class EvalReport {
         if (cs.isEmpty()) return;
         h.append("<table><tr><th>question</th><th>gold answers</th><th>").append(esc(s.baseline())).append("</th><th>")
                 .append(esc(s.candidate())).append("</th></tr>\n");
-        for (Change c : cs.subList(0, Math.min(LIST_LIMIT, cs.size()))) {
+        for (Change c : cs.subList(0, Math.min(HTML_LIST_LIMIT, cs.size()))) {
             h.append("<tr><td>").append(esc(c.question())).append("</td><td>").append(esc(String.join(" / ", c.answers())))
                     .append("</td><td>").append(esc(c.baselineAnswer())).append(" <span class=\"muted\">F1 ")
                     .append(f2(c.baselineF1())).append("</span></td><td>").append(esc(c.candidateAnswer()))
                     .append(" <span class=\"muted\">F1 ").append(f2(c.candidateF1())).append("</span></td></tr>\n");
         }
         h.append("</table>\n");
-        if (cs.size() > LIST_LIMIT) h.append("<p class=\"muted\">").append(cs.size() - LIST_LIMIT).append(" more in summary.json.</p>");
+        if (cs.size() > HTML_LIST_LIMIT) h.append("<p class=\"muted\">").append(cs.size() - HTML_LIST_LIMIT).append(" more in summary.json.</p>");
     }
 
     /** Grouped vertical bars: EM, F1, hit@k per configuration, values on [0, 1]. */
