@@ -8,6 +8,8 @@ import dev.ragtune.rag.answer.Context;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,8 @@ import java.util.Set;
  * appends one {@link QuestionResult} line per question × configuration to {@code results.jsonl}, fsynced line by
  * line, so an interrupted run can {@code resume}: pairs already in the file are skipped.
  *
- * <p>Sharp edges: a resumed run trusts the lines it finds (it does not check they came from the same settings); a
+ * <p>Two runs cannot write the same results file: a run holds a lock on {@code .results.jsonl.lock} beside it and
+ * a second one fails at once naming the file. Sharp edges: a resumed run trusts the lines it finds (it does not check they came from the same settings); a
  * torn last line (the process died mid-write) is dropped and that pair is answered again. A question whose
  * {@link AskPipeline#ask} throws is recorded with its error and scored 0, and the run goes on.
  */
@@ -153,6 +156,30 @@ public final class Evaluation {
     public Run run(List<EvalQuestion> questions, Path resultsFile, boolean resume, Listener listener) throws IOException {
         Objects.requireNonNull(questions, "questions");
         Listener l = listener == null ? new Listener() {} : listener;
+        Path dir = resultsFile.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path lockFile = dir.resolve("." + resultsFile.getFileName() + ".lock");
+        try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = tryLock(lockChannel, resultsFile)) {
+            return runLocked(questions, resultsFile, resume, l);
+        }
+    }
+
+    private static FileLock tryLock(FileChannel channel, Path resultsFile) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            throw new IllegalStateException("another evaluation is writing " + resultsFile + ": wait for it to finish "
+                    + "(or stop it) before resuming, or choose another --out folder");
+        }
+        return lock;
+    }
+
+    private Run runLocked(List<EvalQuestion> questions, Path resultsFile, boolean resume, Listener l) throws IOException {
         Map<String, QuestionResult> done = new HashMap<>();
         if (Files.exists(resultsFile)) {
             if (!resume) {
@@ -161,14 +188,11 @@ public final class Evaluation {
             }
             for (QuestionResult r : readResults(resultsFile, l)) done.put(key(r.questionId(), r.config()), r);
         }
-        Set<String> questionIds = new HashSet<>();
-        for (EvalQuestion q : questions) questionIds.add(q.id());
         int todo = 0;
         for (EvalQuestion q : questions) {
             for (Config c : configs) if (!done.containsKey(key(q.id(), c.name()))) todo++;
         }
         int resumed = questions.size() * configs.size() - todo;
-        Files.createDirectories(resultsFile.toAbsolutePath().getParent());
         List<QuestionResult> results = new ArrayList<>();
         int answered = 0;
         try (FileChannel out = FileChannel.open(resultsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

@@ -27,7 +27,7 @@ class EvaluationTest {
     @TempDir Path tmp;
 
     /** Answers from a script keyed by question; counts calls; throws for a question it has no answer for. */
-    static final class ScriptedModel implements Generator {
+    static class ScriptedModel implements Generator {
         final Map<String, String> script;
         final List<String> asked = new ArrayList<>();
 
@@ -107,6 +107,34 @@ class EvaluationTest {
         assertThat(lines.get(3)).startsWith("{\"question_id\":\"q4\"");
         // the resumed results read back equal to what was written
         assertThat(run.results().get(0)).isEqualTo(Evaluation.readResults(results, null).get(0));
+    }
+
+    @Test
+    void aSecondRunOnTheSameResultsFileFailsWhileTheFirstIsWriting() throws IOException {
+        Path results = tmp.resolve("results.jsonl");
+        List<String> secondRun = new ArrayList<>();
+        Generator model = new ScriptedModel(script()) {
+            @Override
+            public Generation generate(GenerationRequest request) {
+                if (secondRun.isEmpty()) {
+                    // while the first run is answering, another one is started on the same folder with --resume
+                    try {
+                        new Evaluation(List.of(noRag(new ScriptedModel(script())))).run(QUESTIONS, results, true, null);
+                        secondRun.add("ran");
+                    } catch (IllegalStateException | IOException e) {
+                        secondRun.add(e.getMessage());
+                    }
+                }
+                return super.generate(request);
+            }
+        };
+        Evaluation.Run run = new Evaluation(List.of(noRag(model))).run(QUESTIONS.subList(0, 3), results, false, null);
+        assertThat(secondRun).singleElement().asString().startsWith("another evaluation is writing " + results);
+        assertThat(run.answered()).isEqualTo(3);
+        assertThat(Files.readAllLines(results)).hasSize(3);
+        // once the first run is over, resuming works
+        assertThat(new Evaluation(List.of(noRag(new ScriptedModel(script())))).run(QUESTIONS, results, true, null).answered())
+                .isEqualTo(1);
     }
 
     @Test
