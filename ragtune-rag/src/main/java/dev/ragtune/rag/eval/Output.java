@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Atomic text writes: a temp file in the target's folder, fsynced, then renamed over the target. */
 final class Output {
@@ -33,6 +34,7 @@ final class Output {
                 w.flush();
                 channel.force(true);
             }
+            keepPermissions(tmp, target);
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -40,6 +42,19 @@ final class Output {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Temp files are created owner-only (0600); a report is meant to be shared, so the new file gets the old one's
+     * permissions, or rw-r--r-- when there was none.
+     */
+    private static void keepPermissions(Path tmp, Path target) throws IOException {
+        try {
+            Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
+                    : PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the platform's defaults apply
         }
     }
 

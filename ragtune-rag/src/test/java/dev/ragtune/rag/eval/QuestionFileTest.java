@@ -81,6 +81,9 @@ class QuestionFileTest {
         List<EvalQuestion> qs = QuestionFile.fromSquad(squad).questions().subList(0, 50);
         QuestionFile.writeJsonl(qs, questions);
         assertThat(QuestionFile.read(questions).questions()).isEqualTo(qs);
+        // written atomically through a temp file, yet readable by others like any report (not the temp file's 0600)
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(corpus)))
+                .isEqualTo("rw-r--r--");
         try (var files = Files.list(tmp)) {
             assertThat(files.filter(p -> p.getFileName().toString().endsWith(".tmp"))).isEmpty();
         }
