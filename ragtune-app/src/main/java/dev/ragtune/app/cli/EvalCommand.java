@@ -257,13 +257,17 @@ public final class EvalCommand implements Callable<Integer> {
         }
         if (sample != null) {
             if (sample < 1) throw new ParameterException(spec.commandLine(), "--sample must be at least 1");
-            if (sample < qs.size()) {
-                List<EvalQuestion> picked = new ArrayList<>(sample);
-                for (int i = 0; i < sample; i++) picked.add(qs.get((int) ((long) i * qs.size() / sample)));
-                qs = picked;
-            }
+            qs = spread(qs, sample);
         }
         return qs;
+    }
+
+    /** {@code n} items spread evenly over the list (item {@code floor(i·size/n)} for i < n), or all when n ≥ size. */
+    static <T> List<T> spread(List<T> all, int n) {
+        if (n >= all.size()) return all;
+        List<T> picked = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) picked.add(all.get((int) ((long) i * all.size() / n)));
+        return picked;
     }
 
     static void print(PrintWriter out, EvalReport.Summary s) {

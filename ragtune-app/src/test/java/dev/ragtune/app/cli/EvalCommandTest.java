@@ -62,6 +62,15 @@ class EvalCommandTest {
     }
 
     @Test
+    void sampleSpreadsQuestionsEvenlyOverTheFile() {
+        List<Integer> ten = List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(EvalCommand.spread(ten, 5)).containsExactly(0, 2, 4, 6, 8);
+        assertThat(EvalCommand.spread(ten, 3)).containsExactly(0, 3, 6);
+        assertThat(EvalCommand.spread(ten, 10)).isEqualTo(ten);
+        assertThat(EvalCommand.spread(ten, 50)).isEqualTo(ten);
+    }
+
+    @Test
     void anUnknownConfigurationIsAnErrorListingTheKnownOnes() {
         int code = run(new EvalCommand(), "--collection", collection.toString(), "--questions", questions.toString(),
                 "--out", tmp.resolve("x").toString(), "--configs", "rag,hyde");
