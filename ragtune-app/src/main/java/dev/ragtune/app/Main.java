@@ -1,12 +1,15 @@
 package dev.ragtune.app;
 
+import dev.ragtune.app.bench.BenchCommand;
 import dev.ragtune.app.cli.AskCommand;
 import dev.ragtune.app.cli.DemoCommand;
+import dev.ragtune.app.cli.GenerateCommand;
 import dev.ragtune.app.cli.ModelCommand;
 import dev.ragtune.app.cli.InfoCommand;
 import dev.ragtune.app.cli.IngestCommand;
 import dev.ragtune.app.cli.RmCommand;
 import dev.ragtune.app.cli.SearchCommand;
+import dev.ragtune.app.cli.ServeCommand;
 import dev.ragtune.app.cli.UserErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,8 +17,8 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code ragtune} command line. */
 @Command(name = "ragtune", mixinStandardHelpOptions = true, version = "ragtune 0.1.0",
         description = "Fine-tune FLAN-T5 with LoRA and answer questions over your documents (RAG), on the JVM.",
-        subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, RmCommand.class,
-                InfoCommand.class, ModelCommand.class,
+        subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, GenerateCommand.class, RmCommand.class,
+                InfoCommand.class, ServeCommand.class, ModelCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -43,6 +43,8 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--collection", paramLabel = "DIR", description = "Collection folder (not needed with --no-rag).")
     Path collection;
 
+    @Mixin GeneratorOptions generatorOptions;
+
     @Option(names = "--reranker", paramLabel = "DIR",
             description = "Cross-encoder ONNX export folder (e.g. cross-encoder/ms-marco-MiniLM-L-6-v2, see 'model pull').")
     Path rerankerDir;
@@ -53,14 +55,7 @@ public final class AskCommand implements Callable<Integer> {
     @Option(names = "--candidates", defaultValue = "20", description = "Passages retrieved before re-ranking / fusion.")
     int candidates;
 
-    @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: dense, bm25 or hybrid.")
-    String mode;
-
-    @Option(names = "--nprobe", defaultValue = "0", description = "IVF: lists to scan (0 = the index's default).")
-    int nprobe;
-
-    @Option(names = "--ef", defaultValue = "0", description = "HNSW: beam width at query time (0 = the index's default).")
-    int ef;
+    @Mixin RetrievalOptions retrieval;
 
     @Option(names = "--no-rag", description = "Ask the model without retrieval (the comparison of the lecture).")
     boolean noRag;
@@ -85,22 +80,17 @@ public final class AskCommand implements Callable<Integer> {
         if (!noRag && collection == null) {
             throw new ParameterException(spec.commandLine(), "give --collection DIR (or --no-rag to ask the model alone)");
         }
-        if (noRag) {
-            throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model, and none is wired yet");
+        if (noRag && !generatorOptions.given()) {
+            throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model: give --model DIR|ORG/NAME");
         }
-        RetrievalMode m;
-        try {
-            m = RetrievalMode.parse(mode);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        RetrievalMode m = retrieval.mode(spec);
         PromptTemplate tpl = template == null ? PromptTemplate.DEFAULT : PromptTemplate.load(template);
-        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, new SearchParams(nprobe, ef), noRag, tpl);
+        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, retrieval.params(spec), noRag, tpl);
         try (Collection c = noRag ? null : Collection.open(collection);
              Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
              Reranker reranker = rerankerDir == null ? null : CrossEncoderReranker.load(rerankerDir);
-             Generator generator = new ExtractiveGenerator(embedder,
-                     reranker == null ? null : SentenceScorer.byReranker(reranker))) {
+             Generator generator = generatorOptions.given() ? generatorOptions.open()
+                     : new ExtractiveGenerator(embedder, reranker == null ? null : SentenceScorer.byReranker(reranker))) {
             Answer a = new AskPipeline(c, embedder, reranker, generator).ask(question, options);
             PrintWriter out = spec.commandLine().getOut();
             if (json) out.println(JSON.writeValueAsString(toJson(a)));
@@ -111,7 +101,8 @@ public final class AskCommand implements Callable<Integer> {
         return 0;
     }
 
-    static ObjectNode toJson(Answer a) {
+    /** The JSON form of an answer, shared by {@code ask --json} and the web API. */
+    public static ObjectNode toJson(Answer a) {
         ObjectNode root = JSON.createObjectNode();
         root.put("question", a.question());
         root.put("answer", a.text());
@@ -138,6 +129,7 @@ public final class AskCommand implements Callable<Integer> {
             o.put("kept_sentences", c.keptSentences());
             o.put("dropped_sentences", c.droppedSentences());
         }
+        root.put("prompt", a.prompt().text());
         root.put("prompt_tokens", a.prompt().tokens());
         root.put("compressed", a.prompt().compressed());
         ObjectNode t = root.putObject("timings_ms");

@@ -84,7 +84,8 @@ public final class ModelCommand implements Runnable {
                 PullResult r = downloader.pull(id, revision,
                         include.isEmpty() ? FileSelection.defaults() : FileSelection.including(include));
                 double secs = (System.nanoTime() - t0) / 1e9;
-                err.printf(Locale.ROOT, "%s@%s: %d files downloaded (%.1f MB in %.1f s), %d already present, %d skipped%n",
+                err.printf(Locale.ROOT,
+                        "%s@%s: %d files downloaded (%.1f MB in %.1f s), %d already present, %d skipped%n",
                         id, revision, r.downloaded().size(), r.bytesDownloaded() / 1e6, secs, r.reused().size(),
                         r.skipped().size());
                 err.flush();

@@ -40,17 +40,10 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "-k", defaultValue = "5", description = "Number of hits.")
     int k;
 
-    @Option(names = "--mode", defaultValue = "hybrid", description = "dense, bm25 or hybrid.")
-    String mode;
+    @Mixin RetrievalOptions retrieval;
 
     @Option(names = "--candidates", defaultValue = "50", description = "Hybrid: depth of each list before fusion.")
     int candidates;
-
-    @Option(names = "--nprobe", defaultValue = "0", description = "IVF: lists to scan (0 = the index's default).")
-    int nprobe;
-
-    @Option(names = "--ef", defaultValue = "0", description = "HNSW: beam width at query time (0 = the index's default).")
-    int ef;
 
     @Option(names = "--json", description = "Print JSON: {query, mode, hits[], timings_ms}.")
     boolean json;
@@ -70,13 +63,8 @@ public final class SearchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "give either a QUERY or --queries FILE.jsonl");
         }
         if (k < 1) throw new ParameterException(spec.commandLine(), "-k must be >= 1");
-        RetrievalMode m;
-        try {
-            m = RetrievalMode.parse(mode);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        SearchParams params = new SearchParams(nprobe, ef);
+        RetrievalMode m = retrieval.mode(spec);
+        SearchParams params = retrieval.params(spec);
         PrintWriter out = spec.commandLine().getOut();
         try (Collection c = Collection.open(collection);
              Embedder embedder = m == RetrievalMode.BM25 ? null : embedderOption.openFor(c.manifest(), collection)) {

@@ -70,4 +70,46 @@ class ModelCommandTest {
         assertThat(run("pull", "not a repo", "--cache", tmp.resolve("cache").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("is not a hub repository id");
     }
+
+    @Test
+    void pullDownloadsFromTheEndpointPrintsTheSnapshotAndPathFindsIt() throws Exception {
+        byte[] config = "{\"model_type\":\"t5\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] weights = new byte[300_000];
+        new java.util.Random(7).nextBytes(weights);
+        String sha256 = java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(weights));
+        String commit = "c".repeat(40);
+        String listing = "{\"sha\":\"" + commit + "\",\"siblings\":[{\"rfilename\":\"config.json\",\"size\":"
+                + config.length + "},{\"rfilename\":\"model.safetensors\",\"size\":" + weights.length
+                + ",\"lfs\":{\"sha256\":\"" + sha256 + "\",\"size\":" + weights.length + "}},"
+                + "{\"rfilename\":\"pytorch_model.bin\",\"size\":5}]}";
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            String p = ex.getRequestURI().getPath();
+            byte[] body = p.equals("/api/models/acme/tiny/revision/main") ? listing.getBytes()
+                    : p.equals("/acme/tiny/resolve/" + commit + "/config.json") ? config
+                    : p.equals("/acme/tiny/resolve/" + commit + "/model.safetensors") ? weights : null;
+            ex.sendResponseHeaders(body == null ? 404 : 200, body == null ? -1 : body.length);
+            if (body != null) ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        try {
+            String cacheDir = tmp.resolve("cache").toString();
+            int code = run("pull", "acme/tiny", "--quiet", "--cache", cacheDir,
+                    "--endpoint", "http://127.0.0.1:" + server.getAddress().getPort());
+            assertThat(code).as(err.toString()).isZero();
+            Path snap = tmp.resolve("cache/acme--tiny/snapshots").resolve(commit);
+            assertThat(out.toString().strip()).isEqualTo(snap.toString());
+            assertThat(err.toString()).contains("2 files downloaded").contains("1 skipped");
+            assertThat(Files.readAllBytes(snap.resolve("model.safetensors"))).isEqualTo(weights);
+            assertThat(snap.resolve("pytorch_model.bin")).doesNotExist();
+            out.getBuffer().setLength(0);
+            assertThat(run("path", "acme/tiny", "--cache", cacheDir)).isZero();
+            assertThat(out.toString().strip()).isEqualTo(snap.toString());
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -133,7 +133,13 @@ final class HubClient {
                 settings.token().ifPresent(t -> conn.setRequestProperty("Authorization", "Bearer " + t));
             }
             if (rangeFrom > 0) conn.setRequestProperty("Range", "bytes=" + rangeFrom + "-");
-            int status = conn.getResponseCode();
+            int status;
+            try {
+                status = conn.getResponseCode();
+            } catch (java.net.ConnectException | java.net.UnknownHostException e) {
+                if (hop == 0) throw e;
+                throw redirectedFailure(e, current, uri);
+            }
             if (status >= 300 && status < 400 && status != 304) {
                 String location = conn.getHeaderField("Location");
                 drain(conn);
@@ -151,6 +157,16 @@ final class HubClient {
             return conn;
         }
         throw new IOException("more than " + MAX_REDIRECTS + " redirects starting at " + uri);
+    }
+
+    /** Same exception type (so it still reads as "unreachable"), naming the host the hub redirected to. */
+    private static IOException redirectedFailure(IOException e, URI target, URI original) {
+        String msg = "cannot connect to " + target.getHost() + (target.getPort() > 0 ? ":" + target.getPort() : "")
+                + ", where " + original.getHost() + " redirected the download (" + e.getMessage() + ")";
+        IOException out = e instanceof java.net.UnknownHostException ? new java.net.UnknownHostException(msg)
+                : new java.net.ConnectException(msg);
+        out.initCause(e);
+        return out;
     }
 
     private static boolean sameOrigin(URI a, URI b) {

@@ -2,6 +2,7 @@ package dev.ragtune.model.hub;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -111,7 +112,8 @@ public final class ModelCache {
         try (Stream<Path> repos = Files.list(root)) {
             for (Path repoDir : repos.sorted().toList()) {
                 String folder = repoDir.getFileName().toString();
-                if (!Files.isDirectory(repoDir.resolve("snapshots")) || !RepoId.isValid(folder.replaceFirst("--", "/"))) {
+                boolean isRepo = RepoId.isValid(folder.replaceFirst("--", "/"));
+                if (!isRepo || !Files.isDirectory(repoDir.resolve("snapshots"))) {
                     continue;
                 }
                 RepoId repo = RepoId.fromFolderName(folder);
@@ -120,9 +122,10 @@ public final class ModelCache {
                 if (Files.isDirectory(refs)) {
                     try (DirectoryStream<Path> ds = Files.newDirectoryStream(refs)) {
                         for (Path r : ds) {
-                            String name = java.net.URLDecoder.decode(r.getFileName().toString(), StandardCharsets.UTF_8);
+                            String name = URLDecoder.decode(r.getFileName().toString(), StandardCharsets.UTF_8);
                             if (name.startsWith(".ref-")) continue;
-                            readRef(repo, name).ifPresent(sha -> refsBySha.computeIfAbsent(sha, k -> new ArrayList<>()).add(name));
+                            readRef(repo, name).ifPresent(
+                                    sha -> refsBySha.computeIfAbsent(sha, k -> new ArrayList<>()).add(name));
                         }
                     }
                 }

@@ -214,19 +214,20 @@ public final class SnapshotDownloader {
                     Files.deleteIfExists(part);
                     continue;
                 }
-                throw translate(e, rev.repo(), revision, choice, cache.snapshotDir(rev.repo(), rev.commitSha()), null);
+                throw translate(e, rev.repo(), revision, choice, cache.snapshotDir(rev.repo(), revision), null);
             } catch (IOException e) {
                 long now = Files.exists(part) ? Files.size(part) : 0;
                 attempt++;
                 if (attempt > maxRetries) {
                     if (isUnreachable(e)) {
                         throw translate(e, rev.repo(), revision, choice,
-                                cache.snapshotDir(rev.repo(), rev.commitSha()), null);
+                                cache.snapshotDir(rev.repo(), revision), null);
                     }
                     throw new DownloadInterruptedException("download of " + f.path() + " from " + rev.repo() + "@"
                             + rev.commitSha().substring(0, 12) + " broke off after " + now + " of "
                             + (f.size() >= 0 ? f.size() + " bytes" : "? bytes") + " (" + e.getMessage() + "), "
-                            + (maxRetries + 1) + (maxRetries == 0 ? " attempt" : " attempts") + ". The partial file is kept in " + part
+                            + (maxRetries + 1) + (maxRetries == 0 ? " attempt" : " attempts")
+                            + ". The partial file is kept in " + part
                             + "; run the same `ragtune model pull " + rev.repo()
                             + ("main".equals(revision) ? "" : " --revision " + revision)
                             + "` again to resume it from byte " + now + ".", e);
@@ -308,7 +309,8 @@ public final class SnapshotDownloader {
     static boolean isUnreachable(IOException e) {
         return e instanceof UnknownHostException || e instanceof ConnectException
                 || e instanceof NoRouteToHostException
-                || (e instanceof SocketTimeoutException && String.valueOf(e.getMessage()).toLowerCase().contains("connect"));
+                || (e instanceof SocketTimeoutException
+                    && String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("connect"));
     }
 
     /** Maps an IO or HTTP failure to the exception and message the user should see. */
@@ -339,7 +341,8 @@ public final class SnapshotDownloader {
                 }
                 return new HubAccessDeniedException("access to " + repo + " denied (HTTP " + h.status + "): it is gated"
                         + " or private, or does not exist. " + (tokenSent
-                        ? "The token sent (HF_TOKEN or the huggingface token file) was refused; check it has read access"
+                        ? "The token sent (HF_TOKEN or the huggingface token file) was refused; check it has read"
+                        + " access"
                         : "No token was sent: set HF_TOKEN to a hub access token with read access") + hubSays, e);
             }
             if (h.status == 404) {

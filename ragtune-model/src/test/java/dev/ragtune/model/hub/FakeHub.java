@@ -55,6 +55,11 @@ final class FakeHub implements AutoCloseable {
         cdn.start();
     }
 
+    /** Takes the CDN down (a firewall that lets the hub through but not its CDN). */
+    void stopCdn() {
+        cdn.stop(0);
+    }
+
     String cdnEndpoint() {
         return "http://127.0.0.1:" + cdn.getAddress().getPort();
     }

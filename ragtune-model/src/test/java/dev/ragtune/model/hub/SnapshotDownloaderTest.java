@@ -281,4 +281,50 @@ class SnapshotDownloaderTest {
         }
         assertThat(hub.authAtHub).isEmpty(); // refused before any network traffic
     }
+
+    @Test
+    void pullIsRefusedWhileAnotherProcessPullsTheSameRepoAndWorksAfterwards() throws Exception {
+        Files.createDirectories(repoDir());
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process holder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), repoDir().resolve(".lock").toString()).redirectErrorStream(true).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream()))
+                    .readLine();
+            assertThat(first).isEqualTo("locked true");
+            assertThatThrownBy(() -> downloader(null, 0).pull(new RepoId(REPO), "main", FileSelection.defaults()))
+                    .isInstanceOf(CacheLockedException.class)
+                    .hasMessageContaining("another pull of " + REPO + " is running");
+        } finally {
+            holder.getOutputStream().close();
+            assertThat(holder.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        PullResult r = downloader(null, 0).pull(new RepoId(REPO), "main", FileSelection.defaults());
+        assertThat(Files.readAllBytes(r.snapshot().resolve("model.safetensors"))).isEqualTo(model);
+    }
+
+    @Test
+    void unreachableCdnAfterTheListingSaysOfflineAndListsTheExactFiles() throws IOException {
+        String cdn = hub.cdnEndpoint();
+        hub.stopCdn();
+        assertThatThrownBy(() -> downloader(null, 1).pull(new RepoId(REPO), "main", FileSelection.defaults()))
+                .isInstanceOf(HubUnreachableException.class)
+                .hasMessageContaining("you seem offline")
+                .hasMessageContaining("cannot connect to " + cdn.substring("http://".length()) + ", where 127.0.0.1"
+                        + " redirected the download")
+                .hasMessageContaining("(config.json, generation_config.json, model.safetensors)")
+                .hasMessageContaining("into " + repoDir().resolve("snapshots").resolve("main"));
+        assertThat(cdn).isNotEqualTo(hub.endpoint());
+        assertThat(repoDir().resolve("snapshots")).doesNotExist();
+    }
+
+    @Test
+    void fileNameEscapingTheSnapshotIsRefusedBeforeAnyDownload() {
+        hub.put("../../evil.json", "{}".getBytes(), null, null);
+        assertThatThrownBy(() -> downloader(null, 0).pull(new RepoId(REPO), "main", FileSelection.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unsafe file name from the hub: '../../evil.json'");
+        assertThat(cache.root().resolve("evil.json")).doesNotExist();
+        assertThat(hub.sent("config.json")).isZero();
+    }
 }

@@ -11,8 +11,8 @@ import java.util.Objects;
  * {@code overlapTokens} tokens of trailing sentences at the start of the next chunk.
  *
  * <p>How: each section is split into sentences with {@link BreakIterator#getSentenceInstance} for the document's
- * locale; each sentence is counted once. A sentence over the budget is split at word boundaries
- * ({@link BreakIterator#getWordInstance}), each word counted once. Sentences (or word runs) are added to a chunk
+ * locale; each sentence is counted once. A sentence over the budget is split at line ends, then between
+ * whitespace-separated words, then at {@link BreakIterator#getWordInstance} boundaries, each piece counted once. Sentences (or word runs) are added to a chunk
  * while the sum of their counts fits; the chunk's text is then counted once more to make sure (tokenizers are not
  * exactly additive in general) and trimmed by whole sentences if it does not fit. The next chunk starts at the
  * last sentences of the previous whose counts sum to at most {@code overlapTokens} (never the whole chunk, so every
@@ -23,8 +23,9 @@ import java.util.Objects;
  * page), and counts at most {@code chunkTokens}. Ids are {@code <docId>#<n>}, n from 0 in document order.
  *
  * <p>Sharp edge: a single word longer than the budget (a URL, a base64 blob) is the one thing cut inside a word,
- * at a character boundary. Text lines without sentence punctuation (PDF lines, lists) count as sentences because
- * {@link BreakIterator} breaks at line ends.
+ * at a character boundary. Single line breaks do not end sentences (wrapped PDF lines join up); blank lines do, so a
+ * heading separated by a blank line is its own sentence, while lines of a list or code block without blank lines
+ * between them form one sentence (split at line ends if over budget).
  *
  * <p>Thread-safe if the {@link TokenCounter} is.
  */
@@ -100,7 +101,19 @@ public final class Chunker {
 
     /**
      * A visitor that chunks every document a reader pushes and hands the chunks to {@code sink}, numbering them
-     * from 0 per document across all its sections. Not thread-safe (one read at a time).
+     * from 0 per document across all its sections. Not thread-safe (one read at a time). Typical ingest loop:
+     *
+     * <pre>{@code
+     * Chunker chunker = new Chunker(embedder);                       // the embedder counts its own tokens
+     * DocumentVisitor chunking = chunker.visitor((doc, chunks) -> index.add(chunks));
+     * for (Path file : files) {
+     *     try {
+     *         DocumentReaders.read(root, file, chunking);
+     *     } catch (DocumentException e) {                             // bad file: report and go on
+     *         log.warn(e.getMessage());
+     *     }
+     * }
+     * }</pre>
      */
     public DocumentVisitor visitor(ChunkSink sink) {
         Objects.requireNonNull(sink, "sink");
@@ -142,44 +155,72 @@ public final class Chunker {
     private List<Unit> units(String text, Language language) {
         List<Unit> units = new ArrayList<>();
         BreakIterator sentences = BreakIterator.getSentenceInstance(language.locale());
-        sentences.setText(text);
+        sentences.setText(markParagraphs(text));
         for (int s = sentences.first(), e = sentences.next(); e != BreakIterator.DONE; s = e, e = sentences.next()) {
             int a = skipSpace(text, s, e);
             int b = trimSpace(text, a, e);
             if (a == b) continue;
             int tokens = counter.count(text.substring(a, b));
             if (tokens <= chunkTokens) units.add(new Unit(a, b, tokens));
-            else splitWords(text, a, b, language, units);
+            else split(text, a, b, Split.LINES, language, units);
         }
         return units;
     }
 
-    /** Splits the over-long sentence {@code text[a, b)} into runs of whole words that fit the budget. */
-    private void splitWords(String text, int a, int b, Language language, List<Unit> units) {
-        BreakIterator words = BreakIterator.getWordInstance(language.locale());
-        words.setText(text.substring(a, b));
-        int runStart = -1;
-        int runEnd = -1;
-        int runTokens = 0;
-        for (int s = words.first(), e = words.next(); e != BreakIterator.DONE; s = e, e = words.next()) {
-            int ws = skipSpace(text, a + s, a + e);
-            int we = trimSpace(text, ws, a + e);
-            if (ws == we) continue;
-            int tokens = counter.count(text.substring(ws, we));
-            if (runStart >= 0 && runTokens + tokens > chunkTokens) {
-                units.add(new Unit(runStart, runEnd, runTokens));
-                runStart = -1;
-                runTokens = 0;
+    /** How an over-long piece is split, from coarse to fine. */
+    private enum Split { LINES, WORDS, WORD_BREAKS }
+
+    /**
+     * Splits the over-long sentence {@code text[a, b)} into runs that fit the budget: runs of its lines; a line
+     * over the budget into runs of whitespace-separated words; a word over the budget at {@link BreakIterator} word
+     * boundaries (scripts without spaces, long compounds), and a single unbreakable piece by characters. Each piece
+     * is counted once; a piece that is the whole of {@code text[a, b)} is known to be over and not recounted.
+     */
+    private void split(String text, int a, int b, Split level, Language language, List<Unit> units) {
+        List<int[]> pieces = new ArrayList<>();
+        if (level == Split.WORD_BREAKS) {
+            BreakIterator words = BreakIterator.getWordInstance(language.locale());
+            words.setText(text.substring(a, b));
+            for (int s = words.first(), e = words.next(); e != BreakIterator.DONE; s = e, e = words.next()) {
+                int ps = skipSpace(text, a + s, a + e);
+                int pe = trimSpace(text, ps, a + e);
+                if (ps < pe) pieces.add(new int[] {ps, pe});
             }
+        } else {
+            int i = a;
+            while (i < b) {
+                int ps = skipSpace(text, i, b);
+                int pe = ps;
+                while (pe < b && (level == Split.LINES ? text.charAt(pe) != '\n' : !Character.isWhitespace(text.charAt(pe)))) pe++;
+                i = pe;
+                pe = trimSpace(text, ps, pe);
+                if (ps < pe) pieces.add(new int[] {ps, pe});
+            }
+        }
+        int start = -1;
+        int end = 0;
+        int runTokens = 0;
+        for (int[] p : pieces) {
+            boolean whole = p[0] == a && p[1] == b;
+            int tokens = whole ? Integer.MAX_VALUE : counter.count(text.substring(p[0], p[1]));
             if (tokens > chunkTokens) {
-                splitChars(text, ws, we, units);
+                if (start >= 0) units.add(new Unit(start, end, runTokens));
+                start = -1;
+                runTokens = 0;
+                if (level == Split.WORD_BREAKS) splitChars(text, p[0], p[1], units);
+                else split(text, p[0], p[1], Split.values()[level.ordinal() + 1], language, units);
                 continue;
             }
-            if (runStart < 0) runStart = ws;
-            runEnd = we;
+            if (start >= 0 && runTokens + tokens > chunkTokens) {
+                units.add(new Unit(start, end, runTokens));
+                start = -1;
+                runTokens = 0;
+            }
+            if (start < 0) start = p[0];
+            end = p[1];
             runTokens += tokens;
         }
-        if (runStart >= 0) units.add(new Unit(runStart, runEnd, runTokens));
+        if (start >= 0) units.add(new Unit(start, end, runTokens));
     }
 
     /** Cuts a single over-long word {@code text[a, b)} into the longest prefixes that fit (binary search). */
@@ -198,6 +239,31 @@ public final class Chunker {
             units.add(new Unit(s, e, counter.count(text.substring(s, e))));
             s = e;
         }
+    }
+
+    /**
+     * {@code text} with each line break next to a blank line replaced by U+2029 PARAGRAPH SEPARATOR, which
+     * {@link BreakIterator} treats as a hard sentence end (it ignores plain line breaks). Same length, so
+     * boundaries found in it are offsets into {@code text}.
+     */
+    static String markParagraphs(String text) {
+        char[] out = null;
+        int len = text.length();
+        for (int i = 0; i < len; i++) {
+            if (text.charAt(i) != '\n') continue;
+            int j = i - 1;
+            while (j >= 0 && isBlankChar(text.charAt(j))) j--;
+            int k = i + 1;
+            while (k < len && isBlankChar(text.charAt(k))) k++;
+            if (j >= 0 && k < len && text.charAt(j) != '\n' && text.charAt(k) != '\n') continue;
+            if (out == null) out = text.toCharArray();
+            out[i] = '\u2029';
+        }
+        return out == null ? text : new String(out);
+    }
+
+    private static boolean isBlankChar(char c) {
+        return c == ' ' || c == '\t' || c == '\r';
     }
 
     private static int skipSpace(String text, int from, int to) {

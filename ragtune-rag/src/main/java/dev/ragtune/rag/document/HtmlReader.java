@@ -1,6 +1,11 @@
 package dev.ragtune.rag.document;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +26,17 @@ import org.jsoup.select.NodeVisitor;
  * except in {@code <pre>}. Title: {@code <title>}, else the first {@code <h1>}, else the file name.
  *
  * <p>Sharp edge: the page is parsed in memory (up to {@value #MAX_BYTES} bytes); the charset comes from the byte
- * order mark or {@code <meta charset>}, UTF-8 by default.
+ * order mark or {@code <meta charset>}, else UTF-8, else (bytes not valid UTF-8) windows-1252 with a warning.
  */
 final class HtmlReader implements DocumentReader {
     static final long MAX_BYTES = 64L << 20;
 
     private static final Set<String> EXTENSIONS = Set.of("html", "htm", "xhtml");
 
-    private static final String DROPPED = "script, style, noscript, template, nav, header, footer, aside, form, "
+    /** Page chrome: dropped unless inside the main content ({@code <article><header>} holds the post's title). */
+    private static final String CHROME = "header, footer";
+
+    private static final String DROPPED = "script, style, noscript, template, nav, aside, form, "
             + "button, select, svg, iframe, object, canvas, [hidden], [aria-hidden=true], [role=navigation], [role=banner], "
             + "[role=contentinfo], [role=search], [role=complementary]";
 
@@ -55,7 +63,13 @@ final class HtmlReader implements DocumentReader {
             throw new DocumentException(DocumentException.Reason.TOO_LARGE, name, String.format(
                     "%,d bytes; HTML is parsed in memory and the limit is %,d bytes: split the page", size, MAX_BYTES));
         }
-        org.jsoup.nodes.Document html = Jsoup.parse(file.toFile(), null);
+        byte[] bytes = Files.readAllBytes(file);
+        org.jsoup.nodes.Document html = Jsoup.parse(new ByteArrayInputStream(bytes), null, "");
+        if (html.charset().equals(StandardCharsets.UTF_8) && !isUtf8(bytes)) {
+            html = Jsoup.parse(new ByteArrayInputStream(bytes), "windows-1252", "");
+            visitor.warning(name, "declares no charset and is not valid UTF-8; decoded as windows-1252 (Latin-1). "
+                    + "Add <meta charset> or re-save it as UTF-8 if accents look wrong");
+        }
         String title = html.title().strip();
         if (title.isEmpty()) {
             Element h1 = html.selectFirst("h1");
@@ -72,6 +86,9 @@ final class HtmlReader implements DocumentReader {
     /** The prose of the page's main content, one line per block element. */
     static String mainText(org.jsoup.nodes.Document html) {
         html.select(DROPPED).remove();
+        for (Element e : html.select(CHROME)) {
+            if (e.parent() != null && e.parent().closest("main, article") == null) e.remove();
+        }
         Element root = html.selectFirst("main");
         if (root == null) {
             Elements articles = html.select("article");
@@ -111,6 +128,16 @@ final class HtmlReader implements DocumentReader {
             }
         });
         return out.toString().replaceAll("[ \\t]+\\n", "\n").replaceAll("\\n{3,}", "\n\n").strip();
+    }
+
+    private static boolean isUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
     }
 
     private static boolean inPre(TextNode t) {

@@ -35,7 +35,7 @@ final class MarkdownReader implements DocumentReader {
     private static final Pattern AUTOLINK = Pattern.compile("<(https?|mailto|ftp):[^<>\\s]*>");
     private static final Pattern FRONT_MATTER_TITLE = Pattern.compile("^title:\\s*(.*)$");
     private static final Pattern TAG = Pattern.compile("</?[A-Za-z][A-Za-z0-9._:-]*(\\s[^<>]*)?/?>");
-    private static final Pattern HEADING_MARK = Pattern.compile("(?m)^ {0,3}#{1,6}\\s+(.*?)(\\s+#+)?\\s*$");
+    private static final Pattern HEADING_MARK = Pattern.compile("(?m)^ {0,3}#{1,6}[ \\t]+(.*?)([ \\t]+#+)?[ \\t]*$");
     private static final Pattern STRONG = Pattern.compile("(\\*\\*|__)(\\S(?:.*?\\S)?)\\1");
     private static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");
     private static final Pattern ALERT = Pattern.compile("(?m)^>\\s*\\[!\\w+\\]\\s*$");

@@ -21,7 +21,8 @@ import org.apache.pdfbox.text.PDFTextStripper;
  * <p>Refuses password-protected files ({@link DocumentException.Reason#ENCRYPTED}), damaged ones
  * ({@link DocumentException.Reason#CORRUPT}) and files with no text on any page
  * ({@link DocumentException.Reason#NO_TEXT}, scans that need OCR). Pages without text in an otherwise readable file
- * are skipped with one warning listing them.
+ * are skipped with one warning listing them. A file without the final {@code %%EOF} marker is read leniently with a
+ * warning, or refused as CORRUPT when nothing could be read from it.
  *
  * <p>Sharp edge: PDFBox keeps the document structure in memory; scratch buffers go to temp files, and only the
  * pages up to {@link LanguageGuess#SAMPLE_CHARS} characters are held before the first section is pushed.
@@ -82,6 +83,11 @@ final class PdfReader implements DocumentReader {
                 doc = start(pdf, file, documentId, sample, visitor);
                 for (Section s : held) visitor.section(s);
             }
+            boolean truncated = !endsWithEofMarker(file);
+            if (doc == null && truncated) {
+                throw new DocumentException(DocumentException.Reason.CORRUPT, name, "no text could be read and the "
+                        + "file does not end with %%EOF: it is damaged or truncated; download it again");
+            }
             if (doc == null) {
                 throw new DocumentException(DocumentException.Reason.NO_TEXT, name, "no text layer on any of its "
                         + pages + " pages (scanned images?): OCR it first, e.g. ocrmypdf in.pdf out.pdf");
@@ -90,7 +96,26 @@ final class PdfReader implements DocumentReader {
                 visitor.warning(name, "no text layer on page(s) " + blankPages + " of " + pages
                         + "; their content is not indexed (OCR the file to include it)");
             }
+            if (truncated) {
+                visitor.warning(name, "does not end with %%EOF (truncated download?); read " + pages
+                        + " page(s) leniently, some content may be missing");
+            }
             visitor.endDocument(doc);
+        }
+    }
+
+    /** True when the last KiB holds the {@code %%EOF} marker that ends every complete PDF. */
+    private static boolean endsWithEofMarker(Path file) throws IOException {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            long size = ch.size();
+            int n = (int) Math.min(1024, size);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.allocate(n);
+            ch.position(size - n);
+            while (tail.hasRemaining() && ch.read(tail) >= 0) {
+                // fill
+            }
+            return new String(tail.array(), 0, tail.position(), java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("%%EOF");
         }
     }
 

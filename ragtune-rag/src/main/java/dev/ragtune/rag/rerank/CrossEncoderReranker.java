@@ -30,8 +30,8 @@ import java.util.Set;
  * and {@code config.json}; {@code tokenizer_config.json} is read for {@code model_max_length} when present.
  *
  * <p>Each (query, passage) pair is encoded as {@code [CLS] query [SEP] passage [SEP]} (token types 0/1) by the
- * model's own Hugging Face tokenizer, truncated longest-first to the model's maximum length (512 for BERT), padded
- * per batch, and scored in one {@link OrtSession} run per batch.
+ * model's own Hugging Face tokenizer, truncated longest-first to the model's maximum length (512 for BERT), grouped
+ * into batches of similar length, padded per batch, and scored in one {@link OrtSession} run per batch.
  *
  * <p>Sharp edges: the score is the model's <b>raw logit</b> (num_labels 1), which is what the PyTorch model
  * outputs; sentence-transformers' {@code CrossEncoder.predict} applies a sigmoid on top by default for such models.
@@ -63,7 +63,7 @@ public final class CrossEncoderReranker implements Reranker {
     }
 
     /** The encoding of one pair, as fed to the model. */
-    record PairEncoding(long[] inputIds, long[] tokenTypeIds, long[] attentionMask) {}
+    public record PairEncoding(long[] inputIds, long[] tokenTypeIds, long[] attentionMask) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DEFAULT_MAX_LENGTH = 512;
@@ -224,7 +224,8 @@ public final class CrossEncoderReranker implements Reranker {
         return maxLength;
     }
 
-    PairEncoding encode(String query, String passage) {
+    /** The model input for one pair: {@code [CLS] query [SEP] passage [SEP]}, truncated to {@link #maxLength()}. */
+    public PairEncoding encode(String query, String passage) {
         Encoding e = tokenizer.encode(query, passage);
         long[] types = e.getTypeIds();
         return new PairEncoding(e.getIds(), types, e.getAttentionMask());
@@ -234,15 +235,23 @@ public final class CrossEncoderReranker implements Reranker {
     public float[] score(String query, List<String> passages) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(passages, "passages");
-        float[] scores = new float[passages.size()];
-        for (int start = 0; start < passages.size(); start += options.batchSize()) {
-            int end = Math.min(passages.size(), start + options.batchSize());
+        int n = passages.size();
+        PairEncoding[] enc = new PairEncoding[n];
+        for (int i = 0; i < n; i++) {
+            enc[i] = encode(query, Objects.requireNonNull(passages.get(i), "passage " + i + " is null"));
+        }
+        // Batch pairs of similar length together (shortest first) so little compute goes to padding; scores are
+        // written back in input order.
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Integer.compare(enc[a].inputIds().length, enc[b].inputIds().length));
+        float[] scores = new float[n];
+        for (int start = 0; start < n; start += options.batchSize()) {
+            int end = Math.min(n, start + options.batchSize());
             List<PairEncoding> batch = new ArrayList<>(end - start);
-            for (int i = start; i < end; i++) {
-                batch.add(encode(query, Objects.requireNonNull(passages.get(i), "passage " + i + " is null")));
-            }
+            for (int k = start; k < end; k++) batch.add(enc[order[k]]);
             float[] logits = run(batch);
-            System.arraycopy(logits, 0, scores, start, logits.length);
+            for (int k = start; k < end; k++) scores[order[k]] = logits[k - start];
         }
         if (options.activation() == Activation.SIGMOID) {
             for (int i = 0; i < scores.length; i++) scores[i] = (float) (1.0 / (1.0 + Math.exp(-scores[i])));

@@ -133,6 +133,29 @@ class CollectionTest {
     }
 
     @Test
+    void aSecondProcessIsToldToWaitWhileAnotherProcessIngests() throws Exception {
+        String javaBin = ProcessHandle.current().info().command().orElse("java");
+        Process child = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+                LockHolder.class.getName(), dir.toString()).redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.equals("locked"));
+            assertThat(line).as("the child took the lock").isEqualTo("locked");
+            assertThatThrownBy(() -> CollectionWriter.open(dir, embedder, flat()))
+                    .isInstanceOf(CollectionException.class)
+                    .hasMessageContaining("being written by another ragtune process (pid " + child.pid() + ")");
+        } finally {
+            child.getOutputStream().close();
+            assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        try (CollectionWriter w = CollectionWriter.open(dir, embedder, flat())) {
+            assertThat(w.manifest().generation()).isZero();
+        }
+    }
+
+    @Test
     void aBadFileIsReportedWhileTheOthersGoIn() throws IOException {
         byte[] junk = new byte[4096];
         new java.util.Random(7).nextBytes(junk);

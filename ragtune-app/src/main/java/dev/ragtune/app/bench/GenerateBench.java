@@ -1,0 +1,182 @@
+package dev.ragtune.app.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ragtune.model.generate.GenerationConfig;
+import dev.ragtune.model.generate.GenerationResult;
+import dev.ragtune.model.generate.Seq2SeqGenerator;
+import dev.ragtune.model.t5.T5Config;
+import dev.ragtune.model.t5.T5Model;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Greedy generation and encoder throughput of random-weight FLAN-T5 shapes, side by side with the
+ * HF transformers + PyTorch anchors measured on this kind of machine (shared/anchors/t5_pytorch.md).
+ * Prints the machine load, peak RSS and a checksum of the generated ids beside every speed.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Benchmark T5 greedy generation (KV cache) and encoder throughput on random weights.")
+public final class GenerateBench implements Callable<Integer> {
+    private static final double ANCHOR_B1 = 36;
+    private static final double ANCHOR_B8 = 42;
+    private static final double ANCHOR_ENC_256 = 1690;
+    private static final double ANCHOR_ENC_512 = 741;
+    private static final double CEILING_B1 = 540;
+
+    @Option(names = "--shape", defaultValue = "flan-t5-small", description = "flan-t5-small or flan-t5-base")
+    String shape;
+
+    @Option(names = "--threads", defaultValue = "2", description = "PyTorch intra-op threads")
+    int threads;
+
+    @Option(names = "--source-len", defaultValue = "256", description = "Source tokens per prompt")
+    int sourceLen;
+
+    @Option(names = "--new-tokens", defaultValue = "64", description = "Exactly this many new tokens (min = max)")
+    int newTokens;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per workload (median reported)")
+    int repeats;
+
+    @Option(names = "--seed", defaultValue = "1234", description = "Seed of weights and prompts")
+    long seed;
+
+    @Option(names = "--skip-encoder", defaultValue = "false", description = "Skip the encoder-only workloads")
+    boolean skipEncoder;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        T5Config config;
+        switch (shape) {
+            case "flan-t5-small": config = T5Config.flanT5Small(); break;
+            case "flan-t5-base": config = T5Config.flanT5Base(); break;
+            default:
+                System.err.println("Unknown --shape " + shape + "; use flan-t5-small or flan-t5-base");
+                return 2;
+        }
+        boolean small = shape.equals("flan-t5-small");
+        System.out.printf("shape %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d), fp32, %d threads%n",
+                shape, config.dModel(), config.numHeads(), config.dFf(), config.numLayers(),
+                config.numDecoderLayers(), config.vocabSize(), threads);
+        System.out.println("loadavg before: " + loadavg());
+        try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
+            Seq2SeqGenerator gen = new Seq2SeqGenerator(model, null);
+            GenerationConfig cfg = GenerationConfig.defaults().withMaxNewTokens(newTokens).withMinNewTokens(newTokens);
+            SplittableRandom rnd = new SplittableRandom(seed);
+            for (int batch : new int[] {1, 8}) {
+                List<long[]> prompts = prompts(rnd, batch, sourceLen, config.vocabSize());
+                gen.generateIds(prompts, cfg.withMaxNewTokens(4).withMinNewTokens(4)); // warm-up
+                double[] secs = new double[repeats];
+                long checksum = 0;
+                for (int r = 0; r < repeats; r++) {
+                    long t0 = System.nanoTime();
+                    GenerationResult res = gen.generateIds(prompts, cfg);
+                    secs[r] = (System.nanoTime() - t0) / 1e9;
+                    checksum = checksum(res);
+                }
+                double median = median(secs);
+                double tps = batch * newTokens / median;
+                double anchor = batch == 1 ? ANCHOR_B1 : ANCHOR_B8;
+                System.out.printf("greedy b%d src %d new %d: %.3f s/call, %.1f new tok/s%s  ids checksum %016x  "
+                                + "load %s%n", batch, sourceLen, newTokens, median, tps,
+                        small ? String.format(" (%.2fx anchor %.0f%s)", tps / anchor, anchor,
+                                batch == 1 ? String.format(", %.1f%% of ~%.0f tok/s bandwidth ceiling",
+                                        100 * tps / CEILING_B1, CEILING_B1) : "") : "",
+                        checksum, loadavg());
+            }
+            if (!skipEncoder) {
+                for (int len : new int[] {256, 512}) {
+                    List<long[]> prompts = prompts(rnd, 8, len, config.vocabSize());
+                    encodeOnce(model, prompts, len);
+                    double[] secs = new double[repeats];
+                    double sum = 0;
+                    for (int r = 0; r < repeats; r++) {
+                        long t0 = System.nanoTime();
+                        sum = encodeOnce(model, prompts, len);
+                        secs[r] = (System.nanoTime() - t0) / 1e9;
+                    }
+                    double tps = 8.0 * len / median(secs);
+                    double anchor = len == 256 ? ANCHOR_ENC_256 : ANCHOR_ENC_512;
+                    System.out.printf("encoder 8x%d: %.0f tok/s%s  output sum %.4f  load %s%n", len, tps,
+                            small ? String.format(" (%.2fx anchor %.0f)", tps / anchor, anchor) : "", sum, loadavg());
+                }
+            }
+        }
+        System.out.println("peak RSS (VmHWM): " + status("VmHWM") + "; loadavg after: " + loadavg());
+        return 0;
+    }
+
+    private static double encodeOnce(T5Model model, List<long[]> prompts, int len) {
+        long[] flat = new long[prompts.size() * len];
+        for (int i = 0; i < prompts.size(); i++) {
+            System.arraycopy(prompts.get(i), 0, flat, i * len, len);
+        }
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray ids = scope.create(flat, new Shape(prompts.size(), len));
+            return model.encode(ids, ids.onesLike()).lastHiddenState().sum().getFloat();
+        }
+    }
+
+    private static List<long[]> prompts(SplittableRandom rnd, int batch, int len, int vocab) {
+        List<long[]> out = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            long[] p = new long[len];
+            for (int i = 0; i < len - 1; i++) {
+                p[i] = 3 + rnd.nextInt(Math.min(vocab, 32000) - 3);
+            }
+            p[len - 1] = 1;
+            out.add(p);
+        }
+        return out;
+    }
+
+    private static long checksum(GenerationResult r) {
+        long h = 1125899906842597L;
+        for (long[] row : r.sequences()) {
+            for (long t : row) {
+                h = 31 * h + t;
+            }
+        }
+        return h;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    static String status(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key + ":")) {
+                    return line.substring(key.length() + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "n/a";
+        }
+        return "n/a";
+    }
+}

@@ -1,0 +1,70 @@
+package dev.ragtune.app.wiring;
+
+import dev.ragtune.model.generate.GeneratedText;
+import dev.ragtune.model.generate.GenerationConfig;
+import dev.ragtune.model.generate.Seq2SeqGenerator;
+import dev.ragtune.model.t5.T5Model;
+import dev.ragtune.model.tokenize.T5Tokenizer;
+import dev.ragtune.rag.answer.Generation;
+import dev.ragtune.rag.answer.GenerationRequest;
+import dev.ragtune.rag.answer.Generator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A T5 / FLAN-T5 model behind the rag module's {@link Generator} seam: the prompt is tokenized with the model's own
+ * tokenizer (EOS appended) and decoded with the configured strategy.
+ *
+ * <p>Sharp edge: FLAN-T5 must run in fp32 (or bf16); its activations overflow fp16 and the output collapses to
+ * padding, which is why ragtune loads weights as fp32 whatever their type on disk.
+ */
+public final class T5AnswerGenerator implements Generator {
+    private final T5Model model;
+    private final T5Tokenizer tokenizer;
+    private final GenerationConfig config;
+    private final int maxInputTokens;
+    private final String id;
+
+    /** Takes ownership of model and tokenizer: {@link #close()} closes them. */
+    public T5AnswerGenerator(String id, T5Model model, T5Tokenizer tokenizer, GenerationConfig config, int maxInputTokens) {
+        this.id = Objects.requireNonNull(id, "id");
+        this.model = Objects.requireNonNull(model, "model");
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        this.config = Objects.requireNonNull(config, "config");
+        if (maxInputTokens < 16) throw new IllegalArgumentException("max input tokens must be >= 16, was " + maxInputTokens);
+        this.maxInputTokens = maxInputTokens;
+    }
+
+    @Override
+    public String mode() {
+        return "generative";
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public int countTokens(String text) {
+        return tokenizer.encode(text).length;
+    }
+
+    @Override
+    public int maxInputTokens() {
+        return maxInputTokens;
+    }
+
+    @Override
+    public Generation generate(GenerationRequest request) {
+        GeneratedText out = new Seq2SeqGenerator(model, tokenizer).generate(List.of(request.prompt()), config).get(0);
+        return new Generation(out.text().strip(), List.of());
+    }
+
+    @Override
+    public void close() {
+        try (T5Model m = model; T5Tokenizer t = tokenizer) {
+            // closes both
+        }
+    }
+}

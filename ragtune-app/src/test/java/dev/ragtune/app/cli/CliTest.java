@@ -1,0 +1,163 @@
+package dev.ragtune.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragtune.app.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The CLI end to end on the bundled demo documents (docs/demo) with the real all-MiniLM-L6-v2. */
+class CliTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir static Path tmp;
+    static Path collection;
+    static Path lecture;
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = Main.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeAll
+    static void ingest() throws IOException {
+        Path demo = Path.of("..", "docs", "demo").toAbsolutePath().normalize();
+        lecture = tmp.resolve("aula-redes-neurais.jsonl");
+        Files.copy(demo.resolve("aula-redes-neurais.jsonl"), lecture);
+        Files.copy(demo.resolve("peft-quicktour.md"), tmp.resolve("peft-quicktour.md"));
+        collection = tmp.resolve("col");
+        Run r = run("ingest", "--collection", collection.toString(), lecture.toString(), tmp.resolve("peft-quicktour.md").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 file(s) ingested").contains("5 documents");
+    }
+
+    @Test
+    void searchPrintsJsonHitsWithSourcesAndTimings() throws IOException {
+        Run r = run("search", "--collection", collection.toString(), "-k", "2", "--json", "Como reduzir overfitting?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("mode").asText()).isEqualTo("hybrid");
+        assertThat(j.get("hits")).hasSize(2);
+        JsonNode top = j.get("hits").get(0);
+        assertThat(top.get("rank").asInt()).isEqualTo(1);
+        assertThat(top.get("chunk_id").asText()).isEqualTo("aula/regularizacao-l2#0");
+        assertThat(top.get("doc_id").asText()).isEqualTo("aula/regularizacao-l2");
+        assertThat(top.get("source").asText()).endsWith("aula-redes-neurais.jsonl");
+        assertThat(top.get("text").asText()).contains("regularização L2");
+        assertThat(j.get("timings_ms").get("total").asDouble()).isGreaterThanOrEqualTo(j.get("timings_ms").get("embed").asDouble());
+    }
+
+    @Test
+    void queriesFileGivesOneJsonLinePerQueryAndReportsBadLines() throws IOException {
+        Path q = tmp.resolve("queries.jsonl");
+        Files.writeString(q, "{\"id\":\"q1\",\"query\":\"ReLU\"}\nnot json\n{\"id\":\"q2\",\"query\":\"LoRA adapter\"}\n");
+        Run r = run("search", "--collection", collection.toString(), "--mode", "bm25", "-k", "1", "--queries", q.toString());
+        assertThat(r.code()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines).hasSize(2);
+        assertThat(JSON.readTree(lines.get(0)).get("id").asText()).isEqualTo("q1");
+        assertThat(JSON.readTree(lines.get(0)).get("hits").get(0).get("chunk_id").asText()).isEqualTo("aula/relu#0");
+        assertThat(r.err()).contains("queries.jsonl:2");
+    }
+
+    @Test
+    void askAnswersExtractivelyWithTheCitationAndTimingsInJson() throws IOException {
+        Run r = run("ask", "--collection", collection.toString(), "--json", "Como reduzir overfitting em redes neurais?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("mode").asText()).isEqualTo("extractive");
+        assertThat(j.get("answer").asText()).contains("regularização L2");
+        assertThat(j.get("citations").get(0).get("chunk_id").asText()).isEqualTo("aula/regularizacao-l2#0");
+        assertThat(j.get("contexts")).hasSize(2);
+        for (String stage : List.of("embed", "search", "rerank", "generate", "total")) {
+            assertThat(j.get("timings_ms").has(stage)).as(stage).isTrue();
+        }
+    }
+
+    static String tinyT5() {
+        try {
+            return Path.of(CliTest.class.getResource("/t5-tiny-with-tokenizer").toURI()).toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void askWithAT5ModelPromptsItWithTheLectureTemplateAndAnswersWhatGenerateGivesForThatPrompt() throws IOException {
+        Run r = run("ask", "--collection", collection.toString(), "--model", tinyT5(), "--max-new-tokens", "8", "--json",
+                "Como reduzir overfitting em redes neurais?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("mode").asText()).isEqualTo("generative");
+        String prompt = j.get("prompt").asText();
+        assertThat(prompt).startsWith("Use apenas o contexto dado para responder com objetividade.")
+                .contains("\n[1] A regularização L2").contains("\n[2] ")
+                .endsWith("Pergunta: Como reduzir overfitting em redes neurais?\nResposta:");
+        assertThat(j.get("attribution").asText()).isIn("cited", "overlap", "none");
+        assertThat(j.get("timings_ms").get("generate").asDouble()).isPositive();
+        Run g = run("generate", "--model", tinyT5(), "--max-new-tokens", "8", "--json", prompt);
+        assertThat(g.code()).as(g.err()).isZero();
+        assertThat(j.get("answer").asText()).isEqualTo(JSON.readTree(g.out()).get("text").asText().strip());
+
+        Run noRag = run("ask", "--no-rag", "--model", tinyT5(), "--max-new-tokens", "8", "--json", "Como reduzir overfitting?");
+        assertThat(noRag.code()).as(noRag.err()).isZero();
+        JsonNode n = JSON.readTree(noRag.out());
+        assertThat(n.get("mode").asText()).isEqualTo("no-rag");
+        assertThat(n.get("contexts")).isEmpty();
+        assertThat(n.get("prompt").asText()).isEqualTo("Responda com objetividade.\n\nPergunta: Como reduzir overfitting?\nResposta:");
+    }
+
+    @Test
+    void aMissingCollectionIsOneClearLineAndExitCode1() {
+        Run r = run("search", "--collection", tmp.resolve("nope").toString(), "x");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("no collection at").contains("ragtune ingest").doesNotContain("Exception");
+    }
+
+    @Test
+    void anUnknownModeIsAUsageError() {
+        Run r = run("search", "--collection", collection.toString(), "--mode", "fuzzy", "x");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("unknown retrieval mode 'fuzzy'");
+    }
+
+    @Test
+    void everyCommandListsItsOptionsWithDefaults() {
+        for (String cmd : List.of("ingest", "search", "ask", "rm", "info", "demo", "model")) {
+            Run r = run(cmd, "--help");
+            assertThat(r.code()).as(cmd).isZero();
+            assertThat(r.out()).as(cmd).contains("Usage: ragtune " + cmd);
+        }
+        assertThat(run("search", "--help").out()).contains("Default: hybrid").contains("Default: 5");
+        assertThat(run("ask", "--help").out()).contains("Default: 2").contains("Default: 20");
+    }
+
+    @Test
+    void reingestingAnUnchangedFileSkipsItAndRmRemovesIt() throws IOException {
+        Path col = tmp.resolve("col2");
+        Path f = tmp.resolve("one.md");
+        Files.writeString(f, "# Um\n\nDropout desliga neurônios ao acaso.\n");
+        assertThat(run("ingest", "--collection", col.toString(), f.toString()).code()).isZero();
+        Run again = run("ingest", "--collection", col.toString(), f.toString());
+        assertThat(again.out()).contains("0 file(s) ingested, 1 unchanged");
+        Run rm = run("rm", "--collection", col.toString(), f.toString());
+        assertThat(rm.code()).as(rm.err()).isZero();
+        assertThat(rm.out()).contains("1 file(s) removed").contains("0 documents, 0 chunks");
+    }
+}

@@ -1,0 +1,69 @@
+package dev.ragtune.model.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+
+/**
+ * Key/value cache of one generation request: per decoder layer the self-attention keys/values of the tokens
+ * decoded so far (grown each step) and the cross-attention keys/values of the encoder output (computed ONCE).
+ *
+ * <p>All arrays live in the request's manager ({@link #manager()}); closing that manager frees them. Not
+ * thread-safe: one cache per request.
+ */
+public final class DecoderCache {
+    /** Per layer [N, H, dk, t] (keys stored transposed for q·kᵀ). */
+    final NDArray[] selfKeys;
+    final NDArray[] selfValues;
+    /** Per layer [N, H, dk, S]. */
+    final NDArray[] crossKeys;
+    final NDArray[] crossValues;
+    final NDArray crossMask;
+    final NDArray selfBias;
+    final int maxLength;
+    private final NDManager manager;
+    int length;
+
+    DecoderCache(NDManager manager, int layers, NDArray crossMask, NDArray selfBias, int maxLength) {
+        this.manager = manager;
+        this.selfKeys = new NDArray[layers];
+        this.selfValues = new NDArray[layers];
+        this.crossKeys = new NDArray[layers];
+        this.crossValues = new NDArray[layers];
+        this.crossMask = crossMask;
+        this.selfBias = selfBias;
+        this.maxLength = maxLength;
+    }
+
+    /** Number of decoder positions already cached. */
+    public int length() {
+        return length;
+    }
+
+    /** Maximum number of decoder positions (start token included) this cache was sized for. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Reorders the self-attention cache rows (beam search): row {@code i} becomes old row {@code rows[i]}.
+     * Cross-attention rows are left alone: callers only permute rows within one source's beam group, whose
+     * encoder states are identical.
+     */
+    public void reorder(NDArray rows) {
+        for (int i = 0; i < selfKeys.length; i++) {
+            if (selfKeys[i] != null) {
+                NDArray k = selfKeys[i].get(manager, new NDIndex("{}", rows));
+                NDArray v = selfValues[i].get(manager, new NDIndex("{}", rows));
+                selfKeys[i].close();
+                selfValues[i].close();
+                selfKeys[i] = k;
+                selfValues[i] = v;
+            }
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.ragtune.model.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.SparseFormat;
+import java.util.Objects;
+
+/**
+ * A bias-free linear layer {@code y = x Wᵀ (+ adapter(x))} with the weight in Hugging Face layout
+ * {@code [out, in]}, named by its HF module path (e.g. {@code encoder.block.0.layer.0.SelfAttention.q}).
+ *
+ * <p>The weight is owned by the model's long-lived manager; results are attached to {@code x}'s manager so a
+ * per-request scope frees them. An adapter (LoRA) may be attached and removed; while one is attached the fused
+ * inference fast path of {@link T5Model} is disabled for the whole model so the adapter is never bypassed.
+ */
+public final class Linear {
+    private final String name;
+    private NDArray weight;
+    private LinearAdapter adapter;
+
+    Linear(String name, NDArray weight) {
+        this.name = Objects.requireNonNull(name);
+        this.weight = Objects.requireNonNull(weight);
+    }
+
+    /** HF module name without the {@code .weight} suffix. */
+    public String name() {
+        return name;
+    }
+
+    /** The frozen base weight {@code [out, in]}. */
+    public NDArray weight() {
+        return weight;
+    }
+
+    public long inFeatures() {
+        return weight.getShape().get(1);
+    }
+
+    public long outFeatures() {
+        return weight.getShape().get(0);
+    }
+
+    public LinearAdapter adapter() {
+        return adapter;
+    }
+
+    /** Applies {@code x Wᵀ} plus the adapter's delta if one is attached. */
+    public NDArray forward(NDArray x) {
+        NDArray y = x.getNDArrayInternal().linear(x, weight, null).singletonOrThrow();
+        if (adapter != null) {
+            y = y.add(adapter.delta(x));
+        }
+        return y;
+    }
+
+    void setAdapter(LinearAdapter adapter) {
+        this.adapter = adapter;
+    }
+
+    /** Replaces the base weight (e.g. LoRA merge); the shape must match. The caller closes the old weight. */
+    void replaceWeight(NDArray newWeight) {
+        if (!newWeight.getShape().equals(weight.getShape())) {
+            throw new IllegalArgumentException("New weight for " + name + " has shape " + newWeight.getShape()
+                    + ", expected " + weight.getShape());
+        }
+        this.weight = newWeight;
+    }
+
+    /** Embedding lookup helper shared by the model: rows of {@code table} for {@code ids}, in ids' manager. */
+    static NDArray embed(NDArray ids, NDArray table) {
+        return ids.getNDArrayInternal().embedding(ids, table, SparseFormat.DENSE).singletonOrThrow();
+    }
+}

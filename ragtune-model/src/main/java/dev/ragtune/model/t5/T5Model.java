@@ -1,0 +1,527 @@
+package dev.ragtune.model.t5;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.ragtune.model.io.SafetensorsReader;
+import dev.ragtune.model.io.TensorInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code T5ForConditionalGeneration} as DJL NDArray ops (PyTorch engine): T5 v1.1 / FLAN-T5 and original T5.
+ *
+ * <p>Weights live in a long-lived manager owned by the model; every activation is attached to the manager of the
+ * input ids, so callers run each request in a child scope ({@code model.manager().newSubManager()}) and close it
+ * afterwards. The same ops run under DJL's {@code GradientCollector} for training (dropout is not applied: this
+ * is eval-mode T5). Sharp edges: attention scores are NOT scaled by 1/sqrt(d) (T5 folds that into init); masked
+ * positions use {@code -Float.MAX_VALUE} exactly like HF, so a query row whose keys are all masked attends uniformly.
+ */
+public final class T5Model implements AutoCloseable {
+    static final float MASK_VALUE = -Float.MAX_VALUE;
+
+    private final T5Config config;
+    private final NDManager manager;
+    private final NDArray shared;
+    private final NDArray lmHead;
+    private final NDArray encoderRelativeBias;
+    private final NDArray decoderRelativeBias;
+    private final Block[] encoderBlocks;
+    private final Block[] decoderBlocks;
+    private final NDArray encoderFinalNorm;
+    private final NDArray decoderFinalNorm;
+    private final Map<String, Linear> linears;
+    private final Path source;
+
+    /** One T5 block: self-attention, cross-attention (decoder only), feed-forward, each with its RMS norm. */
+    record Block(Linear q, Linear k, Linear v, Linear o, NDArray selfNorm,
+                 Linear cq, Linear ck, Linear cv, Linear co, NDArray crossNorm,
+                 Linear wi0, Linear wi1, Linear wo, NDArray ffNorm) {
+    }
+
+    private T5Model(T5Config config, NDManager manager, WeightSource weights, Path source) {
+        this.config = config;
+        this.manager = manager;
+        this.source = source;
+        int d = config.dModel();
+        int inner = config.innerDim();
+        this.linears = new LinkedHashMap<>();
+        this.shared = weights.get("shared.weight", config.vocabSize(), d);
+        this.lmHead = config.tieWordEmbeddings() ? shared : weights.get("lm_head.weight", config.vocabSize(), d);
+        this.encoderRelativeBias = weights.get("encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight",
+                config.relativeAttentionNumBuckets(), config.numHeads());
+        this.decoderRelativeBias = weights.get("decoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight",
+                config.relativeAttentionNumBuckets(), config.numHeads());
+        this.encoderBlocks = new Block[config.numLayers()];
+        for (int i = 0; i < encoderBlocks.length; i++) {
+            String p = "encoder.block." + i + ".layer.";
+            String att = p + "0.SelfAttention.";
+            String ff = p + "1.DenseReluDense.";
+            encoderBlocks[i] = new Block(linear(weights, att + "q", inner, d), linear(weights, att + "k", inner, d),
+                    linear(weights, att + "v", inner, d), linear(weights, att + "o", d, inner),
+                    weights.get(p + "0.layer_norm.weight", d), null, null, null, null, null,
+                    linear(weights, ff + (config.gatedActivation() ? "wi_0" : "wi"), config.dFf(), d),
+                    config.gatedActivation() ? linear(weights, ff + "wi_1", config.dFf(), d) : null,
+                    linear(weights, ff + "wo", d, config.dFf()), weights.get(p + "1.layer_norm.weight", d));
+        }
+        this.decoderBlocks = new Block[config.numDecoderLayers()];
+        for (int i = 0; i < decoderBlocks.length; i++) {
+            String p = "decoder.block." + i + ".layer.";
+            String att = p + "0.SelfAttention.";
+            String cross = p + "1.EncDecAttention.";
+            String ff = p + "2.DenseReluDense.";
+            decoderBlocks[i] = new Block(linear(weights, att + "q", inner, d), linear(weights, att + "k", inner, d),
+                    linear(weights, att + "v", inner, d), linear(weights, att + "o", d, inner),
+                    weights.get(p + "0.layer_norm.weight", d),
+                    linear(weights, cross + "q", inner, d), linear(weights, cross + "k", inner, d),
+                    linear(weights, cross + "v", inner, d), linear(weights, cross + "o", d, inner),
+                    weights.get(p + "1.layer_norm.weight", d),
+                    linear(weights, ff + (config.gatedActivation() ? "wi_0" : "wi"), config.dFf(), d),
+                    config.gatedActivation() ? linear(weights, ff + "wi_1", config.dFf(), d) : null,
+                    linear(weights, ff + "wo", d, config.dFf()), weights.get(p + "2.layer_norm.weight", d));
+        }
+        this.encoderFinalNorm = weights.get("encoder.final_layer_norm.weight", d);
+        this.decoderFinalNorm = weights.get("decoder.final_layer_norm.weight", d);
+    }
+
+    private Linear linear(WeightSource weights, String name, int out, int in) {
+        Linear l = new Linear(name, weights.get(name + ".weight", out, in));
+        linears.put(name, l);
+        return l;
+    }
+
+    /** Where weights come from: a checkpoint or a random initialiser. */
+    private interface WeightSource {
+        NDArray get(String name, long... shape);
+    }
+
+    /**
+     * Loads a Hugging Face T5 folder: {@code config.json} plus {@code model.safetensors} or a sharded
+     * {@code model.safetensors.index.json}; F32/F16/BF16 weights become fp32 on {@code device}.
+     * {@code encoder.embed_tokens.weight} / {@code decoder.embed_tokens.weight} are accepted as aliases of
+     * {@code shared.weight}.
+     *
+     * @throws UnsupportedModelException for unsupported architectures, missing or mis-shaped tensors
+     */
+    public static T5Model load(Path dir, Device device) {
+        T5Config config = T5Config.read(dir.resolve("config.json"));
+        SafetensorsReader reader;
+        try {
+            reader = SafetensorsReader.open(dir);
+        } catch (RuntimeException e) {
+            throw new UnsupportedModelException("Cannot open weights of " + dir + ": " + e.getMessage(), e);
+        }
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            WeightSource weights = (name, shape) -> {
+                String actual = name;
+                if (!reader.contains(name) && name.equals("shared.weight")) {
+                    actual = reader.contains("encoder.embed_tokens.weight") ? "encoder.embed_tokens.weight"
+                            : "decoder.embed_tokens.weight";
+                }
+                if (!reader.contains(actual)) {
+                    throw new UnsupportedModelException("Tensor '" + name + "' (shape " + Arrays.toString(shape)
+                            + ") is missing from " + reader.source());
+                }
+                TensorInfo info = reader.info(actual);
+                if (!Arrays.equals(info.shape(), shape)) {
+                    throw new UnsupportedModelException("Tensor '" + actual + "' in " + reader.source() + " has shape "
+                            + Arrays.toString(info.shape()) + " but config.json requires " + Arrays.toString(shape));
+                }
+                NDArray a = reader.load(manager, actual);
+                if (a.getDataType() != DataType.FLOAT32) {
+                    throw new UnsupportedModelException("Tensor '" + actual + "' in " + reader.source()
+                            + " has dtype " + info.dtype() + "; expected a floating type");
+                }
+                return a;
+            };
+            return new T5Model(config, manager, weights, dir);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A model with random weights (normal, std 0.05; norms 1) in the given shape, for benchmarks and tests.
+     */
+    public static T5Model random(T5Config config, Device device, long seed) {
+        NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+        try {
+            Engine.getEngine("PyTorch").setRandomSeed((int) seed);
+            WeightSource weights = (name, shape) -> name.endsWith("layer_norm.weight")
+                    ? manager.ones(new Shape(shape))
+                    : manager.randomNormal(0f, 0.05f, new Shape(shape), DataType.FLOAT32);
+            return new T5Model(config, manager, weights, null);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Picks a device by name: {@code cpu}, or {@code gpu} only if DJL's PyTorch engine reports one.
+     *
+     * @throws IllegalArgumentException naming the choice and why it is unavailable
+     */
+    public static Device device(String name) {
+        switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "cpu":
+                return Device.cpu();
+            case "gpu":
+                int n = Engine.getEngine("PyTorch").getGpuCount();
+                if (n <= 0) {
+                    throw new IllegalArgumentException("--device gpu requested but DJL's PyTorch engine reports no GPU"
+                            + " (the bundled native library is the CPU build); use --device cpu");
+                }
+                return Device.gpu();
+            default:
+                throw new IllegalArgumentException("Unknown device '" + name + "'; use cpu or gpu");
+        }
+    }
+
+    public T5Config config() {
+        return config;
+    }
+
+    /** The long-lived manager holding the weights; open request scopes with {@code newSubManager()}. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /** The folder the model was loaded from, or null for random weights. */
+    public Path source() {
+        return source;
+    }
+
+    /** All linear layers by HF module name (e.g. {@code decoder.block.3.layer.1.EncDecAttention.v}). */
+    public Map<String, Linear> linears() {
+        return Collections.unmodifiableMap(linears);
+    }
+
+    /** The linear layer with that HF module name; fails listing an example of valid names. */
+    public Linear linear(String name) {
+        Linear l = linears.get(name);
+        if (l == null) {
+            throw new IllegalArgumentException("No linear layer named '" + name
+                    + "'; names look like encoder.block.0.layer.0.SelfAttention.q");
+        }
+        return l;
+    }
+
+    /** Attaches (or with null removes) an adapter on the named linear layer. */
+    public void setAdapter(String linearName, LinearAdapter adapter) {
+        linear(linearName).setAdapter(adapter);
+    }
+
+    /** Shared input embedding [V, d]. */
+    public NDArray sharedEmbedding() {
+        return shared;
+    }
+
+    // ---------------------------------------------------------------- building blocks
+
+    NDArray rmsNorm(NDArray x, NDArray weight) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.mul(variance.add((float) config.layerNormEpsilon()).sqrt().pow(-1)).mul(weight);
+    }
+
+    private NDArray activation(NDArray x) {
+        switch (config.activation()) {
+            case "relu":
+                return x.getNDArrayInternal().relu();
+            case "gelu":
+                return x.getNDArrayInternal().gelu();
+            default: {
+                // gelu_new: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+                NDArray inner = x.mul(x.square().mul(0.044715f).add(1f)).mul((float) Math.sqrt(2.0 / Math.PI));
+                return x.mul(inner.tanh().add(1f)).mul(0.5f);
+            }
+        }
+    }
+
+    private NDArray feedForward(Block b, NDArray x) {
+        NDArray h = rmsNorm(x, b.ffNorm());
+        NDArray act = activation(b.wi0().forward(h));
+        if (b.wi1() != null) {
+            act = act.mul(b.wi1().forward(h));
+        }
+        return x.add(b.wo().forward(act));
+    }
+
+    /** [B, L, H*dk] -> [B, H, L, dk]. */
+    private NDArray splitHeads(NDArray x) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(0), s.get(1), config.numHeads(), config.dKv()).transpose(0, 2, 1, 3);
+    }
+
+    /** [B, H, L, dk] -> [B, L, H*dk]. */
+    private NDArray mergeHeads(NDArray x) {
+        Shape s = x.getShape();
+        return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), (long) config.innerDim());
+    }
+
+    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias) {
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        if (bias != null) {
+            scores = scores.add(bias);
+        }
+        return scores.softmax(-1).matMul(v);
+    }
+
+    /**
+     * Relative position bias [1, H, qLen, kLen] for queries starting at {@code queryOffset}, in {@code scope}.
+     */
+    public NDArray positionBias(NDManager scope, boolean bidirectional, int qLen, int kLen, int queryOffset) {
+        long[] buckets = RelativePosition.buckets(qLen, kLen, queryOffset, bidirectional,
+                config.relativeAttentionNumBuckets(), config.relativeAttentionMaxDistance());
+        NDArray idx = scope.create(buckets, new Shape(qLen, kLen));
+        NDArray table = bidirectional ? encoderRelativeBias : decoderRelativeBias;
+        return Linear.embed(idx, table).transpose(2, 0, 1).expandDims(0);
+    }
+
+    /** Additive mask [B, 1, 1, S]: 0 where mask is 1, -FLT_MAX where 0. */
+    private static NDArray keyMask(NDArray attentionMask) {
+        NDArray m = attentionMask.toType(DataType.FLOAT32, false);
+        return m.neg().add(1f).mul(MASK_VALUE).expandDims(1).expandDims(1);
+    }
+
+    // ---------------------------------------------------------------- encoder
+
+    /** Encodes source ids [B, S] with mask [B, S] (1 = token). */
+    public EncoderOutput encode(NDArray inputIds, NDArray attentionMask) {
+        return encode(inputIds, attentionMask, false);
+    }
+
+    /** Encodes; with {@code keepHiddenStates} the HF {@code output_hidden_states} tuple is returned too. */
+    public EncoderOutput encode(NDArray inputIds, NDArray attentionMask, boolean keepHiddenStates) {
+        checkIds(inputIds, "input_ids");
+        int s = (int) inputIds.getShape().get(1);
+        if (attentionMask == null) {
+            attentionMask = inputIds.onesLike();
+        }
+        NDArray x = Linear.embed(inputIds, shared);
+        List<NDArray> hidden = new ArrayList<>();
+        NDArray bias = positionBias(inputIds.getManager(), true, s, s, 0);
+        NDArray maskedBias = bias.add(keyMask(attentionMask));
+        for (Block b : encoderBlocks) {
+            if (keepHiddenStates) {
+                hidden.add(x);
+            }
+            NDArray h = rmsNorm(x, b.selfNorm());
+            NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
+                    splitHeads(b.v().forward(h)), maskedBias);
+            x = x.add(b.o().forward(mergeHeads(att)));
+            x = feedForward(b, x);
+        }
+        x = rmsNorm(x, encoderFinalNorm);
+        if (keepHiddenStates) {
+            hidden.add(x);
+        }
+        return new EncoderOutput(x, attentionMask, hidden, bias);
+    }
+
+    // ---------------------------------------------------------------- decoder, full sequence
+
+    /**
+     * Teacher-forced forward: encoder on {@code inputIds}, decoder on {@code decoderInputIds} (causal, no decoder
+     * padding mask — HF's default when only labels are given).
+     */
+    public T5Output forward(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds) {
+        return forward(inputIds, attentionMask, decoderInputIds, false);
+    }
+
+    /** As {@link #forward(NDArray, NDArray, NDArray)}, optionally keeping all hidden states. */
+    public T5Output forward(NDArray inputIds, NDArray attentionMask, NDArray decoderInputIds,
+                            boolean keepHiddenStates) {
+        EncoderOutput enc = encode(inputIds, attentionMask, keepHiddenStates);
+        return decode(enc, decoderInputIds, keepHiddenStates);
+    }
+
+    /** Decoder over a whole target prefix given an encoder output. */
+    public T5Output decode(EncoderOutput enc, NDArray decoderInputIds, boolean keepHiddenStates) {
+        checkIds(decoderInputIds, "decoder_input_ids");
+        NDManager scope = decoderInputIds.getManager();
+        int t = (int) decoderInputIds.getShape().get(1);
+        NDArray bias = positionBias(scope, false, t, t, 0);
+        float[] causal = new float[t * t];
+        for (int i = 0; i < t; i++) {
+            for (int j = i + 1; j < t; j++) {
+                causal[i * t + j] = MASK_VALUE;
+            }
+        }
+        NDArray selfBias = bias.add(scope.create(causal, new Shape(1, 1, t, t)));
+        NDArray crossMask = keyMask(enc.attentionMask());
+        NDArray x = Linear.embed(decoderInputIds, shared);
+        List<NDArray> hidden = new ArrayList<>();
+        for (Block b : decoderBlocks) {
+            if (keepHiddenStates) {
+                hidden.add(x);
+            }
+            NDArray h = rmsNorm(x, b.selfNorm());
+            NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
+                    splitHeads(b.v().forward(h)), selfBias);
+            x = x.add(b.o().forward(mergeHeads(att)));
+            h = rmsNorm(x, b.crossNorm());
+            NDArray cross = attend(splitHeads(b.cq().forward(h)), splitHeads(b.ck().forward(enc.lastHiddenState())),
+                    splitHeads(b.cv().forward(enc.lastHiddenState())), crossMask);
+            x = x.add(b.co().forward(mergeHeads(cross)));
+            x = feedForward(b, x);
+        }
+        x = rmsNorm(x, decoderFinalNorm);
+        if (keepHiddenStates) {
+            hidden.add(x);
+        }
+        return new T5Output(lmLogits(x), enc, hidden, bias);
+    }
+
+    private NDArray lmLogits(NDArray x) {
+        if (config.tieWordEmbeddings()) {
+            x = x.mul((float) Math.pow(config.dModel(), -0.5));
+        }
+        return x.getNDArrayInternal().linear(x, lmHead, null).singletonOrThrow();
+    }
+
+    // ---------------------------------------------------------------- loss
+
+    /**
+     * Mean cross-entropy of {@code logits} [B, T, V] against {@code labels} [B, T]; positions labelled -100 are
+     * ignored (HF {@code CrossEntropyLoss(ignore_index=-100)}). Returns a scalar.
+     */
+    public static NDArray loss(NDArray logits, NDArray labels) {
+        NDArray valid = labels.neq(-100);
+        NDArray safe = labels.mul(valid.toType(DataType.INT64, false));
+        NDArray logProbs = logits.logSoftmax(-1);
+        NDArray picked = logProbs.gather(safe.expandDims(-1), -1).squeeze(-1);
+        NDArray weight = valid.toType(DataType.FLOAT32, false);
+        return picked.mul(weight).sum().neg().div(weight.sum());
+    }
+
+    /** Teacher-forced loss: decoder inputs are {@code labels} shifted right (HF semantics). */
+    public NDArray loss(NDArray inputIds, NDArray attentionMask, NDArray labels) {
+        return loss(forward(inputIds, attentionMask, shiftRight(labels)).logits(), labels);
+    }
+
+    /** {@code decoder_input_ids}: labels shifted right, decoder_start first, -100 replaced by pad. */
+    public NDArray shiftRight(NDArray labels) {
+        checkIds(labels, "labels");
+        int b = (int) labels.getShape().get(0);
+        int t = (int) labels.getShape().get(1);
+        long[] src = labels.toLongArray();
+        long[] out = new long[src.length];
+        for (int i = 0; i < b; i++) {
+            out[i * t] = config.decoderStartTokenId();
+            for (int j = 1; j < t; j++) {
+                long v = src[i * t + j - 1];
+                out[i * t + j] = v == -100 ? config.padTokenId() : v;
+            }
+        }
+        return labels.getManager().create(out, new Shape(b, t));
+    }
+
+    // ---------------------------------------------------------------- incremental decoding
+
+    /**
+     * Starts an incremental decode: computes cross-attention keys/values of {@code encoderHidden} once per layer.
+     * {@code rows} may repeat encoder rows (beam search): row {@code i} uses encoder row {@code rows[i]}.
+     *
+     * @param maxLength maximum decoder positions, start token included
+     */
+    public DecoderCache startDecoding(EncoderOutput enc, NDArray rows, int maxLength) {
+        NDArray hidden = enc.lastHiddenState();
+        NDArray mask = enc.attentionMask();
+        if (rows != null) {
+            hidden = hidden.get(rows);
+            mask = mask.get(rows);
+        }
+        NDManager scope = hidden.getManager();
+        DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, keyMask(mask),
+                positionBias(scope, false, maxLength, maxLength, 0), maxLength);
+        for (int i = 0; i < decoderBlocks.length; i++) {
+            Block b = decoderBlocks[i];
+            cache.crossKeys[i] = splitHeads(b.ck().forward(hidden)).transpose(0, 1, 3, 2);
+            cache.crossValues[i] = splitHeads(b.cv().forward(hidden));
+        }
+        return cache;
+    }
+
+    /**
+     * Decodes one position for every row: {@code tokens} [N] (the last token of each row) → logits [N, V].
+     * Appends to the cache's self-attention keys/values. Intermediates and the returned logits live in
+     * {@code tokens}' manager, so a per-step child scope of the cache's manager keeps memory flat; the grown
+     * keys/values are moved to the cache's manager.
+     */
+    public NDArray decodeStep(NDArray tokens, DecoderCache cache) {
+        int pos = cache.length;
+        if (pos >= cache.maxLength) {
+            throw new IllegalStateException("Decoder cache is full (" + cache.maxLength + " positions)");
+        }
+        NDManager step = tokens.getManager();
+        NDArray x = Linear.embed(tokens.reshape(-1, 1), shared);
+        NDArray bias = cache.selfBias.get(step, new NDIndex(":, :, {}:{}, :{}", pos, pos + 1, pos + 1));
+        for (int i = 0; i < decoderBlocks.length; i++) {
+            Block b = decoderBlocks[i];
+            NDArray h = rmsNorm(x, b.selfNorm());
+            NDArray kT = splitHeads(b.k().forward(h)).transpose(0, 1, 3, 2);
+            NDArray v = splitHeads(b.v().forward(h));
+            if (cache.selfKeys[i] != null) {
+                NDArray nk = cache.selfKeys[i].concat(kT, 3);
+                NDArray nv = cache.selfValues[i].concat(v, 2);
+                cache.selfKeys[i].close();
+                cache.selfValues[i].close();
+                kT = nk;
+                v = nv;
+            }
+            kT.attach(cache.manager());
+            v.attach(cache.manager());
+            cache.selfKeys[i] = kT;
+            cache.selfValues[i] = v;
+            NDArray att = attendTransposed(splitHeads(b.q().forward(h)), kT, v, bias);
+            x = x.add(b.o().forward(mergeHeads(att)));
+            h = rmsNorm(x, b.crossNorm());
+            NDArray cross = attendTransposed(splitHeads(b.cq().forward(h)), cache.crossKeys[i], cache.crossValues[i],
+                    cache.crossMask);
+            x = x.add(b.co().forward(mergeHeads(cross)));
+            x = feedForward(b, x);
+        }
+        x = rmsNorm(x, decoderFinalNorm);
+        cache.length = pos + 1;
+        return lmLogits(x).squeeze(1);
+    }
+
+    /** Attention with keys already transposed to [B, H, dk, S]; the result lives in q's manager. */
+    private static NDArray attendTransposed(NDArray q, NDArray kT, NDArray v, NDArray bias) {
+        NDArray scores = q.matMul(kT).add(bias);
+        return scores.softmax(-1).matMul(v);
+    }
+
+    private void checkIds(NDArray ids, String what) {
+        if (ids.getShape().dimension() != 2) {
+            throw new IllegalArgumentException(what + " must be [batch, length], got " + ids.getShape());
+        }
+        if (ids.getDataType() != DataType.INT64) {
+            throw new IllegalArgumentException(what + " must be INT64, got " + ids.getDataType());
+        }
+    }
+
+    /** Frees all weights. */
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Convenience for tests/CLI: wraps ids in an NDList-free INT64 array of shape [1, n] in {@code scope}. */
+    public static NDArray row(NDManager scope, long[] ids) {
+        return scope.create(ids, new Shape(1, ids.length));
+    }
+}
