@@ -43,9 +43,9 @@ import picocli.CommandLine.Spec;
  * {@code ragtune eval}: the lecture's comparison as one command. The same questions go through no-RAG, RAG and
  * RAG + re-rank in one process; the answers, their scores and the reports land in {@code --out}.
  *
- * <p>Without {@code --model} the answers are extractive (no-RAG is then skipped, or an error when asked for). The
- * generative model is opened through the {@link GeneratorLoader} given to the constructor: that is where the lead
- * wires the T5 generator ({@code new EvalCommand(loader)}); the no-argument constructor has none.
+ * <p>Without {@code --model} the answers are extractive (no-RAG is then skipped, or an error when asked for). With
+ * it, every configuration asks the same T5 model ({@link GeneratorOptions}); a {@link GeneratorLoader} given to the
+ * constructor replaces the T5 loading (tests use a scripted model).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Compare answering without RAG, with RAG and with RAG + re-rank on your questions: exact match "
@@ -67,12 +67,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for results and reports.")
     Path out;
 
-    @Option(names = "--model", paramLabel = "MODEL", description = "Generative model (FLAN-T5 folder or hub id); "
-            + "without it answers are extractive and no-rag is skipped.")
-    String model;
-
-    @Option(names = "--adapter", paramLabel = "DIR", description = "LoRA adapter for --model.")
-    Path adapter;
+    /** {@code --model} and its generation knobs; without a model, answers are extractive and no-rag is skipped. */
+    @Mixin GeneratorOptions generatorOptions;
 
     @Option(names = "--reranker", paramLabel = "DIR", description = "Cross-encoder ONNX export folder, for rag+rerank.")
     Path rerankerDir;
@@ -87,8 +83,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--candidates", defaultValue = "20", description = "Passages retrieved before re-ranking / fusion.")
     int candidates;
 
-    @Option(names = "--mode", defaultValue = "hybrid", description = "Retrieval: dense, bm25 or hybrid.")
-    String mode;
+    @Mixin RetrievalOptions retrievalOptions;
 
     @Option(names = "--template", paramLabel = "FILE", description = "Prompt template with {context} and {question}.")
     Path template;
@@ -113,12 +108,12 @@ public final class EvalCommand implements Callable<Integer> {
 
     private final GeneratorLoader generatorLoader;
 
-    /** Without a generative model: extractive answers only. */
+    /** Opens {@code --model} as the T5 generator ({@link GeneratorOptions#open}). */
     public EvalCommand() {
-        this(GeneratorLoader.NONE);
+        this(GeneratorOptions::open);
     }
 
-    /** @param generatorLoader opens {@code --model}; the lead passes the T5 loader here */
+    /** @param generatorLoader opens the model {@code --model} names (tests pass a scripted one) */
     public EvalCommand(GeneratorLoader generatorLoader) {
         this.generatorLoader = Objects.requireNonNull(generatorLoader, "generatorLoader");
     }
@@ -129,14 +124,10 @@ public final class EvalCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         if (k < 1) throw new ParameterException(spec.commandLine(), "-k must be at least 1, was " + k);
         if (resamples < 1) throw new ParameterException(spec.commandLine(), "--resamples must be at least 1");
-        if (adapter != null && model == null) throw new ParameterException(spec.commandLine(), "--adapter needs --model");
         List<String> names = chooseConfigs(err);
-        RetrievalMode retrieval;
-        try {
-            retrieval = RetrievalMode.parse(mode);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
+        RetrievalMode retrieval = retrievalOptions.mode(spec);
+        SearchParams searchParams = retrievalOptions.params(spec);
+        String model = generatorOptions.model;
         boolean retrieves = names.contains("rag") || names.contains("rag+rerank");
         if (retrieves && collection == null) {
             throw new ParameterException(spec.commandLine(), "configurations " + names + " retrieve: give --collection DIR");
@@ -167,7 +158,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (Collection c = retrieves ? Collection.open(collection) : null;
              Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
              CrossEncoderReranker reranker = names.contains("rag+rerank") ? CrossEncoderReranker.load(rerankerDir) : null;
-             Generator generative = model == null ? null : generatorLoader.load(model, adapter);
+             Generator generative = model == null ? null : generatorLoader.load(generatorOptions);
              Generator extractive = new ExtractiveGenerator(embedder, null);
              Generator extractiveReranked = reranker == null ? null
                      : new ExtractiveGenerator(embedder, SentenceScorer.byReranker(reranker))) {
@@ -186,12 +177,11 @@ public final class EvalCommand implements Callable<Integer> {
             about.put("embedder", embedder.id());
             about.put("retrieval", retrieval.label() + ", k " + k + ", candidates " + candidates);
             if (reranker != null) about.put("reranker", reranker.id());
-            about.put("answers", generative != null ? generative.id() + (adapter != null ? " + adapter " + adapter : "")
-                    : extractive.id());
+            about.put("answers", generative != null ? generative.id() : extractive.id());
             List<Evaluation.Config> list = new ArrayList<>();
             for (String name : names) {
                 boolean noRag = name.equals("no-rag");
-                AskPipeline.Options options = new AskPipeline.Options(k, candidates, retrieval, SearchParams.DEFAULTS, noRag, tpl);
+                AskPipeline.Options options = new AskPipeline.Options(k, candidates, retrieval, searchParams, noRag, tpl);
                 Generator g = generative != null ? generative : name.equals("rag+rerank") ? extractiveReranked : extractive;
                 list.add(new Evaluation.Config(name, new AskPipeline(noRag ? null : c, embedder,
                         name.equals("rag+rerank") ? reranker : null, g), options));
@@ -237,7 +227,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         List<String> out = new ArrayList<>();
         for (String n : names) {
-            String missing = n.equals("no-rag") && model == null ? "no-rag needs a generative model (--model): the "
+            String missing = n.equals("no-rag") && !generatorOptions.given() ? "no-rag needs a generative model (--model): the "
                     + "extractive answerer copies from retrieved passages and cannot answer without them"
                     : n.equals("rag+rerank") && rerankerDir == null ? "rag+rerank needs --reranker DIR (a cross-encoder)"
                     : null;

@@ -87,8 +87,8 @@ class EvalCommandTest {
                 "--out", tmp.resolve("y").toString(), "--configs", "rag+rerank")).isEqualTo(2);
         assertThat(err.toString()).contains("rag+rerank needs --reranker");
         assertThat(run(new EvalCommand(), "--collection", collection.toString(), "--questions", questions.toString(),
-                "--out", tmp.resolve("y").toString(), "--model", "google/flan-t5-small")).isEqualTo(1);
-        assertThat(err.toString()).contains("no generative model wired in");
+                "--out", tmp.resolve("y").toString(), "--model", tmp.resolve("no-such-model").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("no-such-model");
         assertThat(tmp.resolve("y")).doesNotExist();
     }
 
@@ -124,6 +124,27 @@ class EvalCommandTest {
         assertThat(Files.readAllLines(dir.resolve("results.jsonl"))).hasSize(4);
     }
 
+    @Test
+    void theRealT5GeneratorAnswersNoRagAndRagThroughTheModelOptions() throws Exception {
+        Path dir = tmp.resolve("t5");
+        String tinyT5 = Path.of(EvalCommandTest.class.getResource("/t5-tiny-with-tokenizer").toURI()).toString();
+        int code = run(new EvalCommand(), "--collection", collection.toString(), "--questions", questions.toString(),
+                "--out", dir.toString(), "--model", tinyT5, "--max-new-tokens", "4", "--configs", "no-rag,rag", "--limit", "2");
+        assertThat(code).as(err.toString()).isZero();
+        List<String> lines = Files.readAllLines(dir.resolve("results.jsonl"));
+        assertThat(lines).hasSize(4);
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode r = json.readTree(line);
+            assertThat(r.get("error").isNull()).as(line).isTrue();
+            assertThat(r.get("timings_ms").get("generate").asDouble()).isPositive();
+            assertThat(r.get("retrieved").size()).isEqualTo(r.get("config").asText().equals("rag") ? 2 : 0);
+        }
+        JsonNode s = json.readTree(dir.resolve("summary.json").toFile());
+        assertThat(s.get("about").get("answers").asText()).contains("t5-tiny-with-tokenizer");
+        assertThat(s.get("differences").get(0).get("baseline").asText()).isEqualTo("no-rag");
+    }
+
     /** A generative model that knows two answers by heart and says "I do not know" otherwise. */
     static final class MemorisingModel implements Generator {
         @Override public String mode() { return "generative"; }
@@ -146,7 +167,7 @@ class EvalCommandTest {
     @Test
     void aWiredModelRunsNoRagAndTheReportSaysWhereRagHelpedAndHurt() throws IOException {
         Path dir = tmp.resolve("with-model");
-        int code = run(new EvalCommand((model, adapter) -> new MemorisingModel()), "--collection", collection.toString(),
+        int code = run(new EvalCommand(options -> new MemorisingModel()), "--collection", collection.toString(),
                 "--questions", questions.toString(), "--out", dir.toString(), "--model", "memorising", "--limit", "3");
         assertThat(code).as(err.toString()).isZero();
         JsonNode s = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
