@@ -108,12 +108,17 @@ public final class Bm25Index implements AutoCloseable {
      * {@link #commit} throw.
      */
     public static Bm25Index openForSearch(Path dir) throws IOException {
-        return new Bm25Index(dir, new PortugueseAnalyzer(), false);
+        return new Bm25Index(dir, portugueseAnalyzer(), false);
     }
 
     /** Opens the index in {@code dir}, creating an empty one if the folder holds none. */
     public static Bm25Index open(Path dir) throws IOException {
-        return new Bm25Index(dir, new BrazilianAnalyzer());
+        return new Bm25Index(dir, portugueseAnalyzer());
+    }
+
+    /** The analyzer for {@code pt} text; writers and readers must agree on it, so both take it from here. */
+    private static Analyzer portugueseAnalyzer() {
+        return new BrazilianAnalyzer();
     }
 
     /** As {@link #open(Path)} with another analyzer for {@code pt} text (to compare analyzers). */
