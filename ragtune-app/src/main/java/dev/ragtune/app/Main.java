@@ -3,7 +3,11 @@ package dev.ragtune.app;
 import dev.ragtune.app.bench.BenchCommand;
 import dev.ragtune.app.cli.AskCommand;
 import dev.ragtune.app.cli.DemoCommand;
+import dev.ragtune.app.cli.EvalCommand;
 import dev.ragtune.app.cli.GenerateCommand;
+import dev.ragtune.app.cli.MergeCommand;
+import dev.ragtune.app.cli.Squad2JsonlCommand;
+import dev.ragtune.app.cli.TrainCommand;
 import dev.ragtune.app.cli.ModelCommand;
 import dev.ragtune.app.cli.InfoCommand;
 import dev.ragtune.app.cli.IngestCommand;
@@ -17,8 +21,9 @@ import picocli.CommandLine.Command;
 /** Entry point of the {@code ragtune} command line. */
 @Command(name = "ragtune", mixinStandardHelpOptions = true, version = "ragtune 0.1.0",
         description = "Fine-tune FLAN-T5 with LoRA and answer questions over your documents (RAG), on the JVM.",
-        subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, GenerateCommand.class, RmCommand.class,
-                InfoCommand.class, ServeCommand.class, ModelCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, EvalCommand.class,
+                GenerateCommand.class, TrainCommand.class, MergeCommand.class, ModelCommand.class, ServeCommand.class,
+                RmCommand.class, InfoCommand.class, Squad2JsonlCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
