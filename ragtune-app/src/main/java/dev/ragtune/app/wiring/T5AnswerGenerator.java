@@ -3,6 +3,7 @@ package dev.ragtune.app.wiring;
 import dev.ragtune.model.generate.GeneratedText;
 import dev.ragtune.model.generate.GenerationConfig;
 import dev.ragtune.model.generate.Seq2SeqGenerator;
+import dev.ragtune.model.lora.LoraAdapter;
 import dev.ragtune.model.t5.T5Model;
 import dev.ragtune.model.tokenize.T5Tokenizer;
 import dev.ragtune.rag.answer.Generation;
@@ -24,9 +25,20 @@ public final class T5AnswerGenerator implements Generator {
     private final GenerationConfig config;
     private final int maxInputTokens;
     private final String id;
+    private final LoraAdapter adapter;
 
     /** Takes ownership of model and tokenizer: {@link #close()} closes them. */
     public T5AnswerGenerator(String id, T5Model model, T5Tokenizer tokenizer, GenerationConfig config, int maxInputTokens) {
+        this(id, model, null, tokenizer, config, maxInputTokens);
+    }
+
+    /**
+     * As above, with a LoRA adapter attached to {@code model} (or null); the generator owns it too and detaches it
+     * on close.
+     */
+    public T5AnswerGenerator(String id, T5Model model, LoraAdapter adapter, T5Tokenizer tokenizer, GenerationConfig config,
+                             int maxInputTokens) {
+        this.adapter = adapter;
         this.id = Objects.requireNonNull(id, "id");
         this.model = Objects.requireNonNull(model, "model");
         this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
@@ -63,8 +75,8 @@ public final class T5AnswerGenerator implements Generator {
 
     @Override
     public void close() {
-        try (T5Model m = model; T5Tokenizer t = tokenizer) {
-            // closes both
+        try (T5Model m = model; T5Tokenizer t = tokenizer; LoraAdapter a = adapter) {
+            // closes the adapter, then the tokenizer, then the model
         }
     }
 }

@@ -124,6 +124,31 @@ class CliTest {
     }
 
     @Test
+    void askWithALoraAdapterAnswersWhatTheAdaptedModelGeneratesForThePrompt() throws Exception {
+        String lora = Path.of(CliTest.class.getResource("/t5-tiny-lora").toURI()).toString();
+        Run r = run("ask", "--collection", collection.toString(), "--model", tinyT5(), "--adapter", lora,
+                "--max-new-tokens", "8", "--json", "Como reduzir overfitting em redes neurais?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("generator").asText()).contains("LoRA");
+        // the same prompt through the model API with the adapter attached by hand
+        Path dir = Path.of(tinyT5());
+        try (var model = dev.ragtune.model.t5.T5Model.load(dir, dev.ragtune.model.t5.T5Model.device("cpu"));
+             var adapter = dev.ragtune.model.lora.LoraAdapter.load(model, Path.of(lora));
+             var tok = dev.ragtune.model.tokenize.T5Tokenizer.load(dir)) {
+            var config = dev.ragtune.model.generate.GenerationConfig.read(dir.resolve("generation_config.json"))
+                    .greedy().withMaxNewTokens(8);
+            String expected = new dev.ragtune.model.generate.Seq2SeqGenerator(model, tok)
+                    .generate(List.of(j.get("prompt").asText()), config).get(0).text().strip();
+            assertThat(j.get("answer").asText()).isEqualTo(expected);
+            assertThat(adapter.modules()).isNotEmpty();
+        }
+        Run noModel = run("ask", "--collection", collection.toString(), "--adapter", lora, "x");
+        assertThat(noModel.code()).isEqualTo(1);
+        assertThat(noModel.err()).contains("--adapter needs --model");
+    }
+
+    @Test
     void aMissingCollectionIsOneClearLineAndExitCode1() {
         Run r = run("search", "--collection", tmp.resolve("nope").toString(), "x");
         assertThat(r.code()).isEqualTo(1);
