@@ -135,7 +135,7 @@ public final class IngestCommand implements Callable<Integer> {
         Map<String, String> params = new LinkedHashMap<>();
         if (nlist != null) params.put("nlist", nlist.toString());
         if (m != null) params.put("m", m.toString());
-        if (beamWidth != null) params.put("beam_width", beamWidth.toString());
+        if (beamWidth != null) params.put("beamWidth", beamWidth.toString());
         String kind = index == null ? "flat" : index;
         Manifest.ChunkingInfo chunking = null;
         if (chunkTokens != null || overlap != null) {

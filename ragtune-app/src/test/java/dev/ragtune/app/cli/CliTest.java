@@ -174,6 +174,24 @@ class CliTest {
     }
 
     @Test
+    void hnswAndIvfCollectionsFindWhatFlatFindsAndSwitchingKindsKeepsTheChunks() throws IOException {
+        Path col = tmp.resolve("kinds");
+        assertThat(run("ingest", "--collection", col.toString(), "--index", "hnsw", "--m", "8", "--beam-width", "40",
+                lecture.toString()).code()).isZero();
+        String query = "função de ativação que zera entradas negativas";
+        String flatTop = JSON.readTree(run("search", "--collection", collection.toString(), "--mode", "dense", "-k", "1",
+                "--json", query).out()).get("hits").get(0).get("chunk_id").asText();
+        JsonNode hnsw = JSON.readTree(run("search", "--collection", col.toString(), "--mode", "dense", "-k", "1", "--ef", "10",
+                "--json", query).out());
+        assertThat(hnsw.get("hits").get(0).get("chunk_id").asText()).isEqualTo(flatTop).isEqualTo("aula/relu#0");
+        Run reindex = run("ingest", "--collection", col.toString(), "--index", "ivf");
+        assertThat(reindex.code()).as(reindex.err()).isZero();
+        assertThat(reindex.out()).contains("4 chunks (index ivf)");
+        JsonNode ivf = JSON.readTree(run("search", "--collection", col.toString(), "--mode", "dense", "-k", "1", "--json", query).out());
+        assertThat(ivf.get("hits").get(0).get("chunk_id").asText()).isEqualTo(flatTop);
+    }
+
+    @Test
     void reingestingAnUnchangedFileSkipsItAndRmRemovesIt() throws IOException {
         Path col = tmp.resolve("col2");
         Path f = tmp.resolve("one.md");
