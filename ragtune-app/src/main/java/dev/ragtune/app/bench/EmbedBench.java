@@ -39,7 +39,7 @@ public final class EmbedBench implements Callable<Integer> {
             + "embedder (taken after the timed ones in the file; default: ${DEFAULT-VALUE})")
     int warmup;
 
-    @Option(names = "--configs", split = ",", defaultValue = "1x2,2x1",
+    @Option(names = "--configs", split = ",", defaultValue = "2x1,1x2",
             description = "OnnxEmbedder settings to run, WORKERSxINTRA_OP[/bTOKEN_BUDGET][/nMAX_BATCH] each, e.g. "
                     + "2x1,1x2,2x1/b1024/n8 (default: ${DEFAULT-VALUE})")
     List<String> configs;

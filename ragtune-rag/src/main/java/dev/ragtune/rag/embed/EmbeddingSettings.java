@@ -28,14 +28,16 @@ public record EmbeddingSettings(int workers, int intraOpThreads, int tokenBudget
     }
 
     /**
-     * One batch at a time on all available cores (ONNX intra-op threads), batches of at most 512 padded tokens and
-     * 16 texts, the model's own token limit. Measured with {@code EmbedBench} on the 2-core machine: small batches
-     * beat big ones per CPU second (64 × 128-token batches were ~25% slower: their activations no longer fit the
-     * caches); one batch on 2 ONNX threads gave 1.37–1.66× the wall throughput of two single-threaded batches at once
-     * on the busy shared machine, though it costs ~10% more CPU seconds per text ({@code --configs 2x1,1x2}).
+     * One worker per available core, each running its own batches on one ONNX thread; batches of at most 512 padded
+     * tokens and 16 texts; the model's own token limit. Measured with {@code EmbedBench --configs 2x1,1x2} on the
+     * 2-core machine: two single-threaded workers always used fewer CPU seconds per text (36–41 vs 32–34 chunks per
+     * CPU second) and, at load ≈ 6, ran 1.96× the wall throughput of one batch on 2 ONNX threads (52.6 vs 26.9
+     * chunks/s); only on a machine overloaded 8× (load ≈ 17) did the 2-thread batch win on wall time (1.4–1.7×).
+     * Small batches beat big ones per CPU second: 64 × 128-token batches were ~25% slower (their activations no
+     * longer fit the caches).
      */
     public static EmbeddingSettings defaults() {
-        return new EmbeddingSettings(1, Runtime.getRuntime().availableProcessors(), 512, 16, 0);
+        return new EmbeddingSettings(Runtime.getRuntime().availableProcessors(), 1, 512, 16, 0);
     }
 
     public EmbeddingSettings withWorkers(int workers, int intraOpThreads) {
