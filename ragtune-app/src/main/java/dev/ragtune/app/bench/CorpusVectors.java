@@ -2,9 +2,7 @@ package dev.ragtune.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.langchain4j.data.embedding.Embedding;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import dev.ragtune.rag.embed.OnnxEmbedder;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,7 @@ import picocli.CommandLine.Option;
  * the input of {@link RetrievalBench} and of FAISS's {@code faiss_bench.py}.
  */
 @Command(name = "corpus-vectors", mixinStandardHelpOptions = true,
-        description = "Embed a JSONL corpus with all-MiniLM-L6-v2 into an .fvecs file (for the retrieval benchmark).")
+        description = "Embed a JSONL corpus with ragtune's all-MiniLM-L6-v2 embedder into an .fvecs file (for the retrieval benchmark).")
 public final class CorpusVectors implements Callable<Integer> {
     @Option(names = "--in", required = true, description = "JSONL file with a \"text\" field per line")
     Path in;
@@ -32,7 +30,7 @@ public final class CorpusVectors implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "0", description = "embed only the first N lines (0 = all)")
     int n;
 
-    @Option(names = "--batch", defaultValue = "512", description = "texts per embedAll call (progress granularity)")
+    @Option(names = "--batch", defaultValue = "512", description = "texts per embed call (progress granularity)")
     int batch;
 
     @Option(names = "--checkpoint", defaultValue = "4",
@@ -61,20 +59,19 @@ public final class CorpusVectors implements Callable<Integer> {
                 texts.add(text.asText());
             }
         }
-        AllMiniLmL6V2EmbeddingModel model = new AllMiniLmL6V2EmbeddingModel();
         float[][] vectors = new float[texts.size()][];
         long t0 = System.nanoTime();
+        try (OnnxEmbedder model = OnnxEmbedder.allMiniLmL6V2()) {
         for (int start = 0; start < texts.size(); start += batch) {
             int end = Math.min(texts.size(), start + batch);
-            List<TextSegment> segs = new ArrayList<>(end - start);
-            for (int i = start; i < end; i++) segs.add(TextSegment.from(texts.get(i)));
-            List<Embedding> e = model.embedAll(segs).content();
-            for (int i = start; i < end; i++) vectors[i] = normalize(e.get(i - start).vector());
+            float[][] e = model.embed(texts.subList(start, end));
+            for (int i = start; i < end; i++) vectors[i] = e[i - start]; // already L2-normalized
             double s = (System.nanoTime() - t0) / 1e9;
             System.err.printf("%d/%d embedded, %.1f texts/s%n", end, texts.size(), end / s);
             if (checkpoint > 0 && (end / batch) % checkpoint == 0 && end < texts.size()) {
                 Fvecs.write(out, java.util.Arrays.copyOf(vectors, end)); // usable prefix if the run is stopped
             }
+        }
         }
         Fvecs.write(out, vectors);
         System.out.printf("wrote %d vectors of dimension %d to %s%n", vectors.length,
@@ -82,12 +79,4 @@ public final class CorpusVectors implements Callable<Integer> {
         return 0;
     }
 
-    private static float[] normalize(float[] v) {
-        double s = 0;
-        for (float x : v) s += (double) x * x;
-        float inv = (float) (1 / Math.sqrt(s));
-        float[] o = new float[v.length];
-        for (int i = 0; i < v.length; i++) o[i] = v[i] * inv;
-        return o;
-    }
 }
