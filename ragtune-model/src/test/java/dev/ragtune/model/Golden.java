@@ -7,15 +7,6 @@ import java.nio.file.Paths;
 
 /** Locations of copied golden data in test resources and small comparison helpers. */
 public final class Golden {
-    static {
-        // Tests share 2 cores with other builds: one PyTorch thread avoids spin-waiting thread pools. Must be set
-        // before the engine starts; every test class touches Golden before it loads a model.
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
-    }
-
     private Golden() {
     }
 
