@@ -110,8 +110,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-target", defaultValue = "64", description = "Answer tokens kept; also greedy length in eval")
     int maxTarget;
 
-    @Option(names = "--template", description = "File holding the prompt template with {context} and {question}; "
-            + "default: Contexto: {context}\\nPergunta: {question}\\nResponda de forma objetiva:")
+    @Option(names = "--template", description = "File holding the prompt template with {context} and {question} (one"
+            + " final line break is dropped); default: Contexto: {context}\\nPergunta: {question}\\nResponda de forma"
+            + " objetiva:")
     Path template;
 
     @Option(names = "--log-every", defaultValue = "10", description = "Log every N optimizer steps")
@@ -133,7 +134,7 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             PromptTemplate prompt = template == null ? PromptTemplate.DEFAULT
-                    : new PromptTemplate(Files.readString(template, StandardCharsets.UTF_8));
+                    : new PromptTemplate(Files.readString(template, StandardCharsets.UTF_8).replaceFirst("\\R\\z", ""));
             BatchOrder.Mode order = switch (batching) {
                 case "length-grouped" -> BatchOrder.Mode.GROUP_BY_LENGTH;
                 case "plain" -> BatchOrder.Mode.PLAIN;

@@ -156,6 +156,11 @@ class TrainCommandTest {
         assertThat(run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
                 tmp.resolve("o2").toString(), "--resume")).isEqualTo(2);
         assertThat(err.toString()).contains("no checkpoint");
+        Path tpl = tmp.resolve("template.txt");
+        Files.writeString(tpl, "Answer this:\n");
+        assertThat(run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
+                tmp.resolve("o3").toString(), "--template", tpl.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("Prompt template must contain {context} and/or {question}");
         assertThat(run(new MergeCommand(), "--model", base.toString(), "--adapter", tmp.resolve("none").toString(),
                 "--output", tmp.resolve("m").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("Adapter config not found");
