@@ -1,5 +1,7 @@
 package dev.ragtune.rag.eval;
 
+import dev.ragtune.rag.collection.AtomicFile;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -193,9 +195,9 @@ public final class EvalReport {
 
     /** Writes summary.json, report.md and report.html into {@code dir}, each atomically. */
     public static void write(Path dir, Summary s, List<QuestionResult> results) throws IOException {
-        Output.atomically(dir.resolve("summary.json"), JSON.writeValueAsString(json(s)) + "\n");
-        Output.atomically(dir.resolve("report.md"), markdown(s, results));
-        Output.atomically(dir.resolve("report.html"), html(s, results));
+        AtomicFile.writeText(dir.resolve("summary.json"), JSON.writeValueAsString(json(s)) + "\n");
+        AtomicFile.writeText(dir.resolve("report.md"), markdown(s, results));
+        AtomicFile.writeText(dir.resolve("report.html"), html(s, results));
     }
 
     static ObjectNode json(Summary s) {

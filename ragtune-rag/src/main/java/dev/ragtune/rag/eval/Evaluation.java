@@ -1,5 +1,7 @@
 package dev.ragtune.rag.eval;
 
+import dev.ragtune.rag.collection.AtomicFile;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragtune.rag.answer.Answer;
 import dev.ragtune.rag.answer.AskPipeline;
@@ -278,7 +280,7 @@ public final class Evaluation {
                 l.warning(file + " line " + (i + 1) + " is unreadable (" + e.getMessage() + "); that answer is redone");
             }
         }
-        if (dirty) Output.atomically(file, kept.toString());
+        if (dirty) AtomicFile.writeText(file, kept.toString());
         return out;
     }
 

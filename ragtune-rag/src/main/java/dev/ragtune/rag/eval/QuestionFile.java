@@ -1,5 +1,7 @@
 package dev.ragtune.rag.eval;
 
+import dev.ragtune.rag.collection.AtomicFile;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -146,7 +148,7 @@ public final class QuestionFile {
      * "source"}} per line) for {@code ragtune ingest}; the ids are the gold document ids {@link #fromSquad} gives.
      */
     public static void writeSquadCorpus(SquadDataset squad, String source, Path target) throws IOException {
-        Output.atomically(target, w -> {
+        AtomicFile.writeText(target, w -> {
             for (SquadDataset.Paragraph p : squad.paragraphs()) {
                 ObjectNode o = JSON.createObjectNode();
                 o.put("id", p.id());
@@ -161,7 +163,7 @@ public final class QuestionFile {
 
     /** Writes questions as JSONL in the format {@link #read} reads. */
     public static void writeJsonl(List<EvalQuestion> questions, Path target) throws IOException {
-        Output.atomically(target, w -> {
+        AtomicFile.writeText(target, w -> {
             for (EvalQuestion q : questions) {
                 ObjectNode o = JSON.createObjectNode();
                 o.put("id", q.id());
