@@ -61,26 +61,33 @@ public final class AskBench implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        T5Config config = shape.equals("none") ? null : T5Config.forShape(shape); // fail before any work
         List<String> qs = readQuestions();
         System.out.printf(Locale.ROOT, "ask bench: %d questions, k=%d, collection %s%n", qs.size(), k, collection);
-        System.out.println("load before: " + Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.println("load before: " + Machine.loadavg());
         try (Collection c = Collection.open(collection); Embedder embedder = OnnxEmbedder.allMiniLmL6V2()) {
             System.out.printf(Locale.ROOT, "collection: %d chunks, index %s%n", c.size(), c.manifest().index().kind());
             try (Generator g = new ExtractiveGenerator(embedder, null)) {
                 report("extractive", run(c, embedder, g, qs));
             }
-            if (!shape.equals("none")) {
+            if (config != null) {
                 if (tokenizer == null) throw new IllegalArgumentException("--tokenizer is needed for the generative run");
-                T5Config config = shape.equals("flan-t5-base") ? T5Config.flanT5Base() : T5Config.flanT5Small();
                 GenerationConfig gc = GenerationConfig.defaults().greedy().withMaxNewTokens(maxNewTokens)
                         .withMinNewTokens(maxNewTokens);
-                try (Generator g = new T5AnswerGenerator(shape + " (random weights)",
-                        T5Model.random(config, T5Model.device("cpu"), 42), T5Tokenizer.load(tokenizer), gc, 512)) {
+                T5Tokenizer tok = T5Tokenizer.load(tokenizer);
+                T5Model model;
+                try {
+                    model = T5Model.random(config, T5Model.device("cpu"), 42);
+                } catch (RuntimeException e) {
+                    tok.close(); // the generator below owns both once it exists
+                    throw e;
+                }
+                try (Generator g = new T5AnswerGenerator(shape + " (random weights)", model, tok, gc, 512)) {
                     report("generative " + shape + ", " + maxNewTokens + " new tokens", run(c, embedder, g, qs));
                 }
             }
         }
-        System.out.println("load after: " + Files.readString(Path.of("/proc/loadavg")).strip());
+        System.out.println("load after: " + Machine.loadavg());
         return 0;
     }
 

@@ -161,7 +161,7 @@ public final class ChunkBench implements Callable<Integer> {
         System.out.println("fill = mean chunk tokens / budget; over = chunks over budget (must be 0); repeat = chunk "
                 + "chars beyond the extracted text, i.e. overlap minus dropped whitespace; count% = share of read+chunk time "
                 + "spent counting tokens");
-        System.out.println("loadavg: " + Files.readString(Path.of("/proc/loadavg")).strip() + "  cores: "
+        System.out.println("loadavg: " + Machine.loadavg() + "  cores: "
                 + Runtime.getRuntime().availableProcessors());
     }
 

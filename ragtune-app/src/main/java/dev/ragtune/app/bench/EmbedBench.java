@@ -72,7 +72,7 @@ public final class EmbedBench implements Callable<Integer> {
         List<String> warm = all.subList(limit, all.size());
         System.out.printf("input %s: %d texts timed, %d warm-up; cores %d; java %s%n", input, texts.size(),
                 warm.size(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
-        System.out.println("loadavg before: " + loadavg());
+        System.out.println("loadavg before: " + Machine.loadavg());
 
         int[] counts;
         try (OnnxEmbedder counter = OnnxEmbedder.allMiniLmL6V2(EmbeddingSettings.defaults().withWorkers(1, 1))) {
@@ -113,7 +113,7 @@ public final class EmbedBench implements Callable<Integer> {
                     c.cpuSeconds += cpuSeconds() - c0;
                     c.vectors = vectors;
                 }
-                System.out.println("round " + round + " done, loadavg: " + loadavg());
+                System.out.println("round " + round + " done, loadavg: " + Machine.loadavg());
             }
             Contender reference = skipLangChain4j ? null : contenders.get(0);
             for (Contender c : contenders) {
@@ -135,7 +135,7 @@ public final class EmbedBench implements Callable<Integer> {
                 }
             }
         }
-        System.out.println("loadavg after: " + loadavg());
+        System.out.println("loadavg after: " + Machine.loadavg());
         return 0;
     }
 
@@ -251,11 +251,4 @@ public final class EmbedBench implements Callable<Integer> {
         return texts;
     }
 
-    static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unavailable (" + e.getMessage() + ")";
-        }
-    }
 }

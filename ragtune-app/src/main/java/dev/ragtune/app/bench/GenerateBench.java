@@ -64,19 +64,12 @@ public final class GenerateBench implements Callable<Integer> {
     public Integer call() throws Exception {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        T5Config config;
-        switch (shape) {
-            case "flan-t5-small": config = T5Config.flanT5Small(); break;
-            case "flan-t5-base": config = T5Config.flanT5Base(); break;
-            default:
-                System.err.println("Unknown --shape " + shape + "; use flan-t5-small or flan-t5-base");
-                return 2;
-        }
+        T5Config config = T5Config.forShape(shape);
         boolean small = shape.equals("flan-t5-small");
         System.out.printf("shape %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d), fp32, %d threads%n",
                 shape, config.dModel(), config.numHeads(), config.dFf(), config.numLayers(),
                 config.numDecoderLayers(), config.vocabSize(), threads);
-        System.out.println("loadavg before: " + loadavg() + "; OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY")
+        System.out.println("loadavg before: " + Machine.loadavg() + "; OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY")
                 + " (on a shared machine, PASSIVE stops idle PyTorch threads from spinning)");
         try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
             Seq2SeqGenerator gen = new Seq2SeqGenerator(model, null);
@@ -110,7 +103,7 @@ public final class GenerateBench implements Callable<Integer> {
                         small ? String.format(" (%.2fx anchor %.0f%s)", tps / anchor, anchor,
                                 batch == 1 ? String.format(", %.1f%% of ~%.0f tok/s bandwidth ceiling",
                                         100 * tps / CEILING_B1, CEILING_B1) : "") : "",
-                        checksum, loadavg());
+                        checksum, Machine.loadavg());
             }
             if (!skipEncoder) {
                 for (int len : new int[] {256, 512}) {
@@ -130,11 +123,11 @@ public final class GenerateBench implements Callable<Integer> {
                     double anchor = len == 256 ? ANCHOR_ENC_256 : ANCHOR_ENC_512;
                     System.out.printf("encoder 8x%d: %.0f tok/s wall, %.0f tok per CPU-second%s  output sum %.4f  "
                                     + "load %s%n", len, tps, 8.0 * len / median(cpu),
-                            small ? String.format(" (%.2fx anchor %.0f)", tps / anchor, anchor) : "", sum, loadavg());
+                            small ? String.format(" (%.2fx anchor %.0f)", tps / anchor, anchor) : "", sum, Machine.loadavg());
                 }
             }
         }
-        System.out.println("peak RSS (VmHWM): " + status("VmHWM") + "; loadavg after: " + loadavg());
+        System.out.println("peak RSS (VmHWM): " + status("VmHWM") + "; loadavg after: " + Machine.loadavg());
         return 0;
     }
 
@@ -187,13 +180,6 @@ public final class GenerateBench implements Callable<Integer> {
         return 0;
     }
 
-    static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
 
     static String status(String key) {
         try {

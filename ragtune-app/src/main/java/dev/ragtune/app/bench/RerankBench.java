@@ -58,7 +58,7 @@ public final class RerankBench implements Callable<Integer> {
         int pairs = tasks.stream().mapToInt(t -> t.paragraphs().size()).sum();
         System.out.printf(Locale.ROOT, "model %s%nSQuAD %s: %d questions x %d candidates = %d pairs%n", dir, squad,
                 tasks.size(), candidates, pairs);
-        System.out.println("loadavg before: " + loadavg());
+        System.out.println("loadavg before: " + Machine.loadavg());
         System.out.printf(Locale.ROOT, "%6s %10s %12s %8s %7s %14s %14s%n", "batch", "pairs/s", "tokens/s",
                 "MRR@10", "top-1", "max|d| vs b=1", "max|d| golden");
         float[][] reference = null;
@@ -96,7 +96,7 @@ public final class RerankBench implements Callable<Integer> {
                         tokens / secs, mrr / tasks.size(), top1 / (double) tasks.size(), maxDiff, golden(r, dir));
             }
         }
-        System.out.println("loadavg after: " + loadavg());
+        System.out.println("loadavg after: " + Machine.loadavg());
         return 0;
     }
 
@@ -136,11 +136,4 @@ public final class RerankBench implements Callable<Integer> {
         return out;
     }
 
-    static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
 }

@@ -95,7 +95,7 @@ public final class RetrievalBench implements Callable<Integer> {
                 base.length, n, base[0].length, queries.length, k, threads, System.getProperty("java.version"),
                 System.getProperty("java.vm.name"));
         System.out.println("# vm args: " + java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
-        System.out.println("# loadavg at start: " + loadavg());
+        System.out.println("# loadavg at start: " + Machine.loadavg());
         System.out.println("| index | setting | recall@10 | p50 ms | p99 ms | p50 thread-CPU ms | QPS (" + threads
                 + " threads) | build s |");
         System.out.println("|---|---|---|---|---|---|---|---|");
@@ -151,7 +151,7 @@ public final class RetrievalBench implements Callable<Integer> {
                 }
             }
         }
-        System.out.println("# loadavg at end: " + loadavg());
+        System.out.println("# loadavg at end: " + Machine.loadavg());
         if (faissScript != null) runFaiss();
         return 0;
     }
@@ -222,14 +222,7 @@ public final class RetrievalBench implements Callable<Integer> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) System.out.println("# faiss " + line);
         }
-        System.out.println("# FAISS exit " + p.waitFor() + "; loadavg: " + loadavg());
+        System.out.println("# FAISS exit " + p.waitFor() + "; loadavg: " + Machine.loadavg());
     }
 
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (Exception e) {
-            return "unavailable (" + e.getMessage() + ")";
-        }
-    }
 }

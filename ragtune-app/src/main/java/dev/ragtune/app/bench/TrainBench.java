@@ -85,20 +85,13 @@ public final class TrainBench implements Callable<Integer> {
     public Integer call() throws Exception {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        T5Config config;
-        switch (shape) {
-            case "flan-t5-small": config = T5Config.flanT5Small(); break;
-            case "flan-t5-base": config = T5Config.flanT5Base(); break;
-            default:
-                System.err.println("Unknown --shape " + shape + "; use flan-t5-small or flan-t5-base");
-                return 2;
-        }
+        T5Config config = T5Config.forShape(shape);
         boolean small = shape.equals("flan-t5-small");
         System.out.printf(Locale.ROOT, "LoRA training bench: %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d),"
                         + " fp32, %d threads, batch %d, r 8, alpha 16, dropout 0.05, q,v, AdamW, clip 1.0%n", shape,
                 config.dModel(), config.numHeads(), config.dFf(), config.numLayers(), config.numDecoderLayers(),
                 config.vocabSize(), threads, batch);
-        System.out.println("loadavg before: " + loadavg());
+        System.out.println("loadavg before: " + Machine.loadavg());
         try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int src : sources) {
@@ -128,7 +121,7 @@ public final class TrainBench implements Callable<Integer> {
                             + " libtorch's matmul rate: %.0f%%%n", anchor, exPerSec / anchor,
                             exPerSecProjected / anchor, rssGb, anchorRss, 100 * exPerSecProjected / 3.0);
                 }
-                System.out.println("       loadavg: " + loadavg());
+                System.out.println("       loadavg: " + Machine.loadavg());
             }
             if (squad != null) {
                 squadMix(model);
@@ -189,7 +182,7 @@ public final class TrainBench implements Callable<Integer> {
                     100.0 * (padded - real) / padded, peakRssGb(),
                     r.losses.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
                     r.losses.get(r.losses.size() - 1));
-            System.out.println("       loadavg: " + loadavg());
+            System.out.println("       loadavg: " + Machine.loadavg());
         }
         System.out.printf(Locale.ROOT, "SQuAD length-grouped / plain: measured %.2fx, projected %.2fx;"
                 + " length-grouped vs HF+PEFT fixed-256 anchor (%.2f examples/s): measured %.2fx, projected %.2fx%n",
@@ -284,11 +277,4 @@ public final class TrainBench implements Callable<Integer> {
         return Double.NaN;
     }
 
-    private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "n/a";
-        }
-    }
 }

@@ -51,6 +51,15 @@ public record T5Config(int vocabSize, int dModel, int dKv, int numHeads, int dFf
         return new T5Config(32128, 768, 64, 12, 2048, 12, 12, 32, 128, 1e-6, "gelu_new", true, false, 0, 1, 0);
     }
 
+    /** The benchmark shape called {@code flan-t5-small} or {@code flan-t5-base}; anything else is an error naming both. */
+    public static T5Config forShape(String name) {
+        switch (name) {
+            case "flan-t5-small": return flanT5Small();
+            case "flan-t5-base": return flanT5Base();
+            default: throw new IllegalArgumentException("unknown shape '" + name + "': use flan-t5-small or flan-t5-base");
+        }
+    }
+
     /**
      * Reads {@code config.json}. Accepts {@code model_type} t5 / mt5 and {@code feed_forward_proj} relu, gelu,
      * gated-gelu (→ gelu_new, as HF does) and gated-relu; anything else is an {@link UnsupportedModelException}.
