@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * One exact top-k search over one or more {@link VectorBlocks}: a float scan that keeps every vector whose score
+ * One exact top-k search over one or more {@link ScanStore}s: an approximate scan that keeps every vector whose score
  * could still be among the k best (by the {@link ExactRescorer} error bound), then a double-precision rescoring of
  * those candidates. The result equals an exhaustive search in double precision with ties broken by smaller id.
  * Created per query; not shared between threads.
@@ -13,9 +13,9 @@ import java.util.List;
 final class ExactTopK {
     private final int k;
     private final float[] query;
-    private final double errorPerNorm;
+    private final double queryNorm;
     private final TopDoubles lowerBounds;
-    private final List<VectorBlocks> sources = new ArrayList<>();
+    private final List<ScanStore> sources = new ArrayList<>();
     private int[] candSource = new int[64];
     private int[] candSlot = new int[64];
     private int[] candId = new int[64];
@@ -26,15 +26,15 @@ final class ExactTopK {
     ExactTopK(int k, float[] query) {
         this.k = k;
         this.query = query;
-        this.errorPerNorm = ExactRescorer.errorFactor(query.length) * ExactRescorer.norm(query);
+        this.queryNorm = ExactRescorer.norm(query);
         this.lowerBounds = new TopDoubles(k);
     }
 
     /**
      * Scans every vector of {@code blocks}. {@code ids[slot]} is the id of a slot, {@code deleted} (may be null)
-     * marks removed slots, {@code norms[slot]} is an upper bound of the slot's L2 norm.
+     * marks removed slots.
      */
-    void scan(VectorBlocks blocks, int[] ids, boolean[] deleted, float[] norms) {
+    void scan(ScanStore blocks, int[] ids, boolean[] deleted) {
         int src = sources.size();
         sources.add(blocks);
         int bs = blocks.blockSize();
@@ -48,7 +48,7 @@ final class ExactTopK {
             for (int v = 0; v < lanes; v++) {
                 int slot = base + v;
                 double f = acc[v];
-                double e = errorPerNorm * norms[slot];
+                double e = queryNorm * blocks.errorCoef(slot);
                 if (f + e >= threshold && (deleted == null || !deleted[slot])) {
                     addCandidate(src, slot, ids[slot], f + e);
                     lowerBounds.offer(f - e);

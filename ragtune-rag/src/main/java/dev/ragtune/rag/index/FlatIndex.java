@@ -16,9 +16,10 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * Exact maximum-inner-product search over every live vector (the equivalent of FAISS {@code IndexFlatIP}).
  *
  * <p>Results are exact: equal, ids and order, to an exhaustive search that sums each inner product in double
- * precision, ties broken by the smaller id. The scan itself runs in float over a block-transposed layout that Java 17
- * auto-vectorizes; a per-vector rounding-error bound keeps every vector that could still belong to the top k, and
- * those few are rescored in double (see {@code ExactRescorer}). Returned scores are the double scores rounded to float.
+ * precision, ties broken by the smaller id. A first pass scans an approximation ({@link ScanPrecision}: float in a
+ * block-transposed layout, or per-vector scaled int8 codes, chosen by JVM); a per-vector error bound keeps every
+ * vector that could still belong to the top k, and those few are rescored in double from the float vectors (see
+ * {@code ExactRescorer}, {@code Int8Blocks}). Returned scores are the double scores rounded to float.
  *
  * <p>Removal marks a tombstone; removed vectors stay in memory until the index is reopened ({@link #save} writes only
  * live vectors, i.e. compacts). Searches may run concurrently with each other; adds and removes take a write lock.
@@ -29,25 +30,39 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class FlatIndex implements VectorIndex {
     public static final String KIND = "flat";
     static final int BLOCK = 256;
+    static final int INT8_BLOCK = 1024;
     private static final Set<String> FILE_PREFIXES = Set.of("flat-");
 
     private final int dimension;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private final VectorBlocks vectors;
+    private final ScanPrecision precision;
+    private final ScanStore vectors;
     private int[] ids = new int[256];
-    private float[] norms = new float[256];
     private boolean[] deleted = new boolean[256];
     private final Map<Integer, Integer> slotOf = new HashMap<>();
     private boolean closed;
 
+    /** An empty index whose scan precision is {@link ScanPrecision#forThisJvm()}. */
     public FlatIndex(int dimension) {
+        this(dimension, ScanPrecision.forThisJvm());
+    }
+
+    /** An empty index; {@code precision} changes speed and memory, never results. */
+    public FlatIndex(int dimension, ScanPrecision precision) {
         if (dimension <= 0) throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
         this.dimension = dimension;
-        this.vectors = new VectorBlocks(dimension, BLOCK);
+        this.precision = java.util.Objects.requireNonNull(precision, "precision");
+        this.vectors = precision == ScanPrecision.INT8 ? new Int8Blocks(dimension, INT8_BLOCK)
+                : new VectorBlocks(dimension, BLOCK);
+    }
+
+    /** Loads an index saved by {@link #save} from {@code dir}, scanning with {@link ScanPrecision#forThisJvm()}. */
+    public static FlatIndex open(Path dir) throws IOException {
+        return open(dir, ScanPrecision.forThisJvm());
     }
 
     /** Loads an index saved by {@link #save} from {@code dir}. */
-    public static FlatIndex open(Path dir) throws IOException {
+    public static FlatIndex open(Path dir, ScanPrecision precision) throws IOException {
         IndexMeta meta = IndexFolder.readMeta(dir);
         if (!KIND.equals(meta.kind())) {
             throw new CorruptIndexException("index in " + dir + " is '" + meta.kind() + "', not '" + KIND
@@ -57,7 +72,7 @@ public final class FlatIndex implements VectorIndex {
         int d = meta.dimension();
         ByteBuffer idBuf = IndexFolder.read(dir, IndexFolder.file(meta, dir, "ids"), (long) n * Integer.BYTES);
         ByteBuffer vecBuf = IndexFolder.read(dir, IndexFolder.file(meta, dir, "vectors"), (long) n * d * Float.BYTES);
-        FlatIndex index = new FlatIndex(d);
+        FlatIndex index = new FlatIndex(d, precision);
         int batch = 4096;
         for (int start = 0; start < n; start += batch) {
             int m = Math.min(batch, n - start);
@@ -80,6 +95,11 @@ public final class FlatIndex implements VectorIndex {
     @Override
     public String kind() {
         return KIND;
+    }
+
+    /** What the first pass of a search reads. */
+    public ScanPrecision precision() {
+        return precision;
     }
 
     @Override
@@ -136,7 +156,6 @@ public final class FlatIndex implements VectorIndex {
                 int slot = this.vectors.append(vectors[i]);
                 ensureCapacity(slot + 1);
                 this.ids[slot] = ids[i];
-                this.norms[slot] = (float) Math.nextUp((float) ExactRescorer.norm(vectors[i]));
                 slotOf.put(ids[i], slot);
             }
         } finally {
@@ -148,7 +167,6 @@ public final class FlatIndex implements VectorIndex {
         if (n > ids.length) {
             int cap = Math.max(n, ids.length * 2);
             ids = Arrays.copyOf(ids, cap);
-            norms = Arrays.copyOf(norms, cap);
             deleted = Arrays.copyOf(deleted, cap);
         }
     }
@@ -174,7 +192,7 @@ public final class FlatIndex implements VectorIndex {
         try {
             checkOpen();
             ExactTopK top = new ExactTopK(k, query);
-            top.scan(vectors, ids, deleted, norms);
+            top.scan(vectors, ids, deleted);
             return top.result();
         } finally {
             lock.readLock().unlock();

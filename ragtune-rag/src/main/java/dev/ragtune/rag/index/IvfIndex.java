@@ -57,11 +57,10 @@ public final class IvfIndex implements VectorIndex {
     private final Map<Integer, long[]> where = new HashMap<>(); // id -> {list, slot}
     private boolean closed;
 
-    /** One inverted list: vectors in block layout plus ids, norms and tombstones by slot. */
+    /** One inverted list: vectors in block layout plus ids and tombstones by slot. */
     private static final class InvertedList {
         final VectorBlocks vectors;
         int[] ids = new int[8];
-        float[] norms = new float[8];
         boolean[] deleted = new boolean[8];
 
         InvertedList(int dim) {
@@ -73,11 +72,9 @@ public final class IvfIndex implements VectorIndex {
             if (slot == ids.length) {
                 int cap = ids.length * 2;
                 ids = Arrays.copyOf(ids, cap);
-                norms = Arrays.copyOf(norms, cap);
                 deleted = Arrays.copyOf(deleted, cap);
             }
             ids[slot] = id;
-            norms[slot] = Math.nextUp((float) ExactRescorer.norm(v));
             return slot;
         }
     }
@@ -244,7 +241,7 @@ public final class IvfIndex implements VectorIndex {
             ExactTopK top = new ExactTopK(k, query);
             for (int list : probe(query, nprobe)) {
                 InvertedList l = lists.get(list);
-                top.scan(l.vectors, l.ids, l.deleted, l.norms);
+                top.scan(l.vectors, l.ids, l.deleted);
             }
             return top.result();
         } finally {

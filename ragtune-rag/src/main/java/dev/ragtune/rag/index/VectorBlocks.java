@@ -13,10 +13,11 @@ import java.util.Arrays;
  * accumulated in float with every product rounded at most {@code dimension} times, so its error obeys the textbook
  * bound used by {@link ExactRescorer}. Not thread-safe for writes; callers guard it.
  */
-final class VectorBlocks {
+final class VectorBlocks implements ScanStore {
     private final int dimension;
     private final int blockSize;
     private float[][][] blocks = new float[0][][];
+    private float[] errorCoefs = new float[0];
     private int size;
 
     VectorBlocks(int dimension, int blockSize) {
@@ -24,24 +25,23 @@ final class VectorBlocks {
         this.blockSize = blockSize;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return size;
     }
 
-    int blockSize() {
+    @Override
+    public int blockSize() {
         return blockSize;
     }
 
-    int blockCount() {
-        return (size + blockSize - 1) / blockSize;
-    }
-
-    /** Appends a vector and returns its slot. */
-    int append(float[] vector) {
+    @Override
+    public int append(float[] vector) {
         int block = size / blockSize;
         int lane = size % blockSize;
         if (block == blocks.length) {
             blocks = Arrays.copyOf(blocks, Math.max(4, blocks.length * 2));
+            errorCoefs = Arrays.copyOf(errorCoefs, blocks.length * blockSize);
         }
         if (blocks[block] == null) {
             blocks[block] = new float[dimension][blockSize];
@@ -50,11 +50,12 @@ final class VectorBlocks {
         for (int j = 0; j < dimension; j++) {
             b[j][lane] = vector[j];
         }
+        errorCoefs[size] = Math.nextUp((float) (ExactRescorer.errorFactor(dimension) * ExactRescorer.norm(vector)));
         return size++;
     }
 
-    /** Copies the vector at {@code slot} into {@code out}. */
-    void copy(int slot, float[] out) {
+    @Override
+    public void copy(int slot, float[] out) {
         float[][] b = blocks[slot / blockSize];
         int lane = slot % blockSize;
         for (int j = 0; j < dimension; j++) {
@@ -62,8 +63,8 @@ final class VectorBlocks {
         }
     }
 
-    /** Inner product of {@code query} with the vector at {@code slot}, summed in double in index order. */
-    double dotExact(float[] query, int slot) {
+    @Override
+    public double dotExact(float[] query, int slot) {
         float[][] b = blocks[slot / blockSize];
         int lane = slot % blockSize;
         double s = 0;
@@ -78,7 +79,8 @@ final class VectorBlocks {
      * (lanes past {@link #size()} hold zeros' products). Every product passes through at most
      * {@code dimension} roundings, so the error bound of {@link ExactRescorer} holds whatever the summation order.
      */
-    void scoreBlock(int block, float[] query, float[] acc) {
+    @Override
+    public void scoreBlock(int block, float[] query, float[] acc) {
         float[][] b = blocks[block];
         int bs = blockSize;
         Arrays.fill(acc, 0, bs, 0f);
@@ -98,5 +100,11 @@ final class VectorBlocks {
                 acc[v] += qj * row[v];
             }
         }
+    }
+
+    /** {@link ExactRescorer#errorFactor} times the vector's norm, rounded up. */
+    @Override
+    public double errorCoef(int slot) {
+        return errorCoefs[slot];
     }
 }

@@ -16,10 +16,13 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-class FlatIndexTest extends VectorIndexContractTest {
+/** Flat index behaviour, run once per {@link ScanPrecision} by the subclasses: results must not depend on it. */
+abstract class FlatIndexTest extends VectorIndexContractTest {
+    abstract ScanPrecision precision();
+
     @Override
     VectorIndex newIndex(int dim) {
-        return VectorIndexes.create("flat", dim, Map.of());
+        return new FlatIndex(dim, precision());
     }
 
     @Test
@@ -34,7 +37,7 @@ class FlatIndexTest extends VectorIndexContractTest {
         // ids in reverse order of insertion, so that "ties by id" is not the same as "ties by slot"
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) ids[i] = 5 * (n - i);
-        try (FlatIndex index = new FlatIndex(p[0].length)) {
+        try (FlatIndex index = new FlatIndex(p[0].length, precision())) {
             index.add(ids, p);
             for (float[] query : q) {
                 List<Neighbor> top = index.search(query, 10, SearchParams.DEFAULTS);
@@ -51,7 +54,7 @@ class FlatIndexTest extends VectorIndexContractTest {
     void exactTiesAreOrderedBySmallerId() {
         float[] a = {1, 0, 0, 0};
         float[] b = {0.6f, 0.8f, 0, 0};
-        try (FlatIndex index = new FlatIndex(4)) {
+        try (FlatIndex index = new FlatIndex(4, precision())) {
             // the same vector under ids 9, 3, 7 plus another one; inserted out of id order
             index.add(new int[] {9, 3, 20, 7}, new float[][] {a, a, b, a});
             assertThat(ids(index.search(a, 4, SearchParams.DEFAULTS))).containsExactly(3, 7, 9, 20);
@@ -72,7 +75,7 @@ class FlatIndexTest extends VectorIndexContractTest {
             v[i][i % dim] = Math.nextUp(v[i][i % dim]);
             v[i][(i + 1) % dim] = Math.nextDown(v[i][(i + 1) % dim]);
         }
-        try (FlatIndex index = new FlatIndex(dim)) {
+        try (FlatIndex index = new FlatIndex(dim, precision())) {
             index.add(ids, v);
             assertThat(ids(index.search(q, 50, SearchParams.DEFAULTS))).isEqualTo(bruteForce(q, ids, v, 50));
         }
@@ -81,7 +84,7 @@ class FlatIndexTest extends VectorIndexContractTest {
     @Test
     void savedFilesAreRawLittleEndianAndCompacted() throws IOException {
         Path dir = tmp.resolve("flat");
-        try (FlatIndex index = new FlatIndex(2)) {
+        try (FlatIndex index = new FlatIndex(2, precision())) {
             index.add(new int[] {7, 8, 9}, new float[][] {{1f, 2f}, {3f, 4f}, {5f, 6f}});
             index.remove(new int[] {8});
             index.save(dir);
@@ -105,7 +108,7 @@ class FlatIndexTest extends VectorIndexContractTest {
     @Test
     void truncatedVectorsFileNamesExpectedAndFoundBytes() throws IOException {
         Path dir = tmp.resolve("t");
-        try (FlatIndex index = new FlatIndex(4)) {
+        try (FlatIndex index = new FlatIndex(4, precision())) {
             index.add(new int[] {1, 2}, new float[][] {{1, 0, 0, 0}, {0, 1, 0, 0}});
             index.save(dir);
         }
@@ -120,6 +123,42 @@ class FlatIndexTest extends VectorIndexContractTest {
     }
 
     @Test
+    void vectorsWithOneDominantComponentAreStillRankedExactly() {
+        // one large component squeezes every other one into a few int8 levels: big quantization errors that the
+        // first pass must bound, not misorder
+        int dim = 64;
+        float[][] v = randomUnitVectors(3000, dim, 21);
+        for (int i = 0; i < v.length; i++) {
+            v[i][i % dim] += 40f;
+        }
+        float[][] q = randomUnitVectors(20, dim, 22);
+        int[] ids = range(0, v.length);
+        try (FlatIndex index = new FlatIndex(dim, precision())) {
+            index.add(ids, v);
+            for (float[] query : q) {
+                assertThat(ids(index.search(query, 10, SearchParams.DEFAULTS))).isEqualTo(bruteForce(query, ids, v, 10));
+            }
+        }
+    }
+
+    @Test
+    void reopenedIndexReturnsTheSameResults() throws IOException {
+        float[][] v = randomUnitVectors(700, 16, 31);
+        Path dir = tmp.resolve("reopen");
+        List<Neighbor> before;
+        try (FlatIndex index = new FlatIndex(16, precision())) {
+            index.add(range(0, 700), v);
+            before = index.search(v[5], 10, SearchParams.DEFAULTS);
+            index.save(dir);
+        }
+        try (FlatIndex index = FlatIndex.open(dir, precision())) {
+            assertThat(index.precision()).isEqualTo(precision());
+            assertThat(index.search(v[5], 10, SearchParams.DEFAULTS)).isEqualTo(before);
+            assertThat(index.vector(42)).containsExactly(v[42]);
+        }
+    }
+
+    @Test
     void unknownKindAndParametersAreRejected() {
         assertThatThrownBy(() -> VectorIndexes.create("annoy", 4, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown index kind 'annoy'");
@@ -130,7 +169,7 @@ class FlatIndexTest extends VectorIndexContractTest {
     @Test
     void scoreOfStoredIdEqualsTheSearchScore() {
         float[][] v = randomUnitVectors(50, 8, 12);
-        try (FlatIndex index = new FlatIndex(8)) {
+        try (FlatIndex index = new FlatIndex(8, precision())) {
             index.add(range(0, 50), v);
             Neighbor best = index.search(v[3], 2, SearchParams.DEFAULTS).get(1);
             assertThat((float) index.score(v[3], best.id())).isEqualTo(best.score());

@@ -1,0 +1,126 @@
+package dev.ragtune.rag.index;
+
+import java.util.Arrays;
+
+/**
+ * {@link ScanStore} whose scan reads int8 codes: each vector v is stored as {@code c = round(v / s)} with
+ * {@code s = max|v_j| / 127}, in blocks of {@code blockSize} vectors laid out dimension-major in one byte array per
+ * block; the float vectors are kept row-major beside them for exact rescoring, copying and saving.
+ *
+ * <p>Error bound of the approximate score {@code a = fl(fl(sum q_j c_j) * s)}: with {@code v = s c + d}
+ * (d the quantization residual, |d| computed in double), {@code |q.v - a| <= |q| (|d| + s |c| (gamma(n) + 2^-23))}
+ * where gamma(n) is {@link ExactRescorer#errorFactor} (each product passes through at most n float roundings; the
+ * codes are small integers, exact in float) and 2^-23 covers the final multiply by s. A relative 1e-6 and an absolute
+ * 1e-9 margin cover the rounding of the stored bound and of the double reference sum.
+ *
+ * <p>Why one byte array per block: {@code acc[v] += q_j * block[j*B + v]} is an element-wise loop that C2
+ * vectorizes (the byte block and float accumulator cannot alias). Not thread-safe for writes; callers guard it.
+ */
+final class Int8Blocks implements ScanStore {
+    private final int dimension;
+    private final int blockSize;
+    private byte[][] codes = new byte[0][];
+    private float[][] rows = new float[0][]; // per block: blockSize x dimension floats, row-major
+    private float[] scales = new float[0];
+    private float[] errorCoefs = new float[0];
+    private int size;
+
+    Int8Blocks(int dimension, int blockSize) {
+        this.dimension = dimension;
+        this.blockSize = blockSize;
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public int append(float[] vector) {
+        int block = size / blockSize;
+        int lane = size % blockSize;
+        if (block == codes.length) {
+            int cap = Math.max(4, codes.length * 2);
+            codes = Arrays.copyOf(codes, cap);
+            rows = Arrays.copyOf(rows, cap);
+            scales = Arrays.copyOf(scales, cap * blockSize);
+            errorCoefs = Arrays.copyOf(errorCoefs, cap * blockSize);
+        }
+        if (codes[block] == null) {
+            codes[block] = new byte[dimension * blockSize];
+            rows[block] = new float[dimension * blockSize];
+        }
+        System.arraycopy(vector, 0, rows[block], lane * dimension, dimension);
+        float max = 0;
+        for (float x : vector) max = Math.max(max, Math.abs(x));
+        float scale = max / 127f;
+        byte[] b = codes[block];
+        double residual2 = 0;
+        double codes2 = 0;
+        for (int j = 0; j < dimension; j++) {
+            int c = scale == 0 ? 0 : Math.max(-127, Math.min(127, Math.round(vector[j] / scale)));
+            b[j * blockSize + lane] = (byte) c;
+            double d = (double) vector[j] - (double) scale * c;
+            residual2 += d * d;
+            codes2 += (double) c * c;
+        }
+        double coef = Math.sqrt(residual2) * (1 + 1e-6)
+                + scale * Math.sqrt(codes2) * (ExactRescorer.errorFactor(dimension) + 0x1p-23) + 1e-9;
+        scales[size] = scale;
+        errorCoefs[size] = Math.nextUp((float) coef);
+        return size++;
+    }
+
+    @Override
+    public void copy(int slot, float[] out) {
+        System.arraycopy(rows[slot / blockSize], (slot % blockSize) * dimension, out, 0, dimension);
+    }
+
+    @Override
+    public double dotExact(float[] query, int slot) {
+        float[] r = rows[slot / blockSize];
+        int o = (slot % blockSize) * dimension;
+        double s = 0;
+        for (int j = 0; j < dimension; j++) {
+            s += (double) query[j] * (double) r[o + j];
+        }
+        return s;
+    }
+
+    @Override
+    public void scoreBlock(int block, float[] query, float[] acc) {
+        byte[] b = codes[block];
+        int bs = blockSize;
+        Arrays.fill(acc, 0, bs, 0f);
+        int j = 0;
+        // four dimensions per pass: a quarter of the loads and stores of acc
+        for (; j + 3 < dimension; j += 4) {
+            float q0 = query[j], q1 = query[j + 1], q2 = query[j + 2], q3 = query[j + 3];
+            int o0 = j * bs, o1 = o0 + bs, o2 = o1 + bs, o3 = o2 + bs;
+            for (int v = 0; v < bs; v++) {
+                acc[v] += (q0 * b[o0 + v] + q1 * b[o1 + v]) + (q2 * b[o2 + v] + q3 * b[o3 + v]);
+            }
+        }
+        for (; j < dimension; j++) {
+            float qj = query[j];
+            int o = j * bs;
+            for (int v = 0; v < bs; v++) {
+                acc[v] += qj * b[o + v];
+            }
+        }
+        int base = block * bs;
+        for (int v = 0; v < bs; v++) {
+            acc[v] *= scales[base + v];
+        }
+    }
+
+    @Override
+    public double errorCoef(int slot) {
+        return errorCoefs[slot];
+    }
+}
