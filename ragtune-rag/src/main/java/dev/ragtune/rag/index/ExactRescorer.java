@@ -4,8 +4,8 @@ package dev.ragtune.rag.index;
  * Rounding-error bound of a float inner product summed sequentially over {@code n} terms.
  *
  * <p>For {@code s = fl(sum q[j]*v[j])} computed in float in any summation order in which each product passes
- * through at most n roundings (one multiply and at most n - 1 adds; no FMA contraction, which Java never does
- * implicitly), the classic bound (Higham, <i>Accuracy and Stability of Numerical Algorithms</i>, eq. 3.5)
+ * through at most n roundings (one multiply and at most n - 1 adds; a fused multiply-add only removes roundings,
+ * so SIMD kernels with FMA and several accumulators, such as Lucene's, obey it too), the classic bound (Higham, <i>Accuracy and Stability of Numerical Algorithms</i>, eq. 3.5)
  * is {@code |s - exact| <= gamma(n) * sum |q[j] v[j]| <= gamma(n) * |q| * |v|} with
  * {@code gamma(n) = n u / (1 - n u)} and {@code u = 2^-24}. The bound returned here is doubled for margin (it also
  * covers the ~1e-14 rounding of the double rescoring and of the stored norms). Searches use it to keep every vector

@@ -49,6 +49,7 @@ public final class IvfIndex implements VectorIndex {
     private final int fixedNlist; // 0 = from n
     private final int fixedNprobe; // 0 = from nlist
     private final long seed;
+    private final boolean rowMajorLists;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private float[][] centroids; // null until trained
     private VectorBlocks centroidBlocks;
@@ -59,12 +60,12 @@ public final class IvfIndex implements VectorIndex {
 
     /** One inverted list: vectors in block layout plus ids and tombstones by slot. */
     private static final class InvertedList {
-        final VectorBlocks vectors;
+        final ScanStore vectors;
         int[] ids = new int[8];
         boolean[] deleted = new boolean[8];
 
-        InvertedList(int dim) {
-            vectors = new VectorBlocks(dim, LIST_BLOCK);
+        InvertedList(int dim, boolean rowMajor) {
+            vectors = rowMajor ? new RowVectors(dim, LIST_BLOCK) : new VectorBlocks(dim, LIST_BLOCK);
         }
 
         int append(int id, float[] v) {
@@ -80,6 +81,14 @@ public final class IvfIndex implements VectorIndex {
     }
 
     public IvfIndex(int dimension, Map<String, String> params) {
+        this(dimension, params, RowVectors.simdDotProduct());
+    }
+
+    /**
+     * @param rowMajorLists lists as one array per vector scored by Lucene's SIMD dot product ({@link RowVectors}), or
+     *                      block-transposed ({@link VectorBlocks}); the default picks by JVM. Results are the same.
+     */
+    IvfIndex(int dimension, Map<String, String> params, boolean rowMajorLists) {
         if (dimension <= 0) throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
         Map<String, String> p = params == null ? Map.of() : params;
         IndexParams.reject(p, KIND, "nlist", "nprobe", "seed");
@@ -87,7 +96,8 @@ public final class IvfIndex implements VectorIndex {
         this.fixedNlist = IndexParams.intParam(p, "nlist", 0, 1);
         this.fixedNprobe = IndexParams.intParam(p, "nprobe", 0, 1);
         this.seed = IndexParams.intParam(p, "seed", 42, 0);
-        lists.add(new InvertedList(dimension));
+        this.rowMajorLists = rowMajorLists;
+        lists.add(new InvertedList(dimension, rowMajorLists));
     }
 
     @Override
@@ -202,7 +212,7 @@ public final class IvfIndex implements VectorIndex {
         centroidBlocks = SphericalKMeans.blocksOf(centroids);
         trainedOn = n;
         lists = new ArrayList<>(nlist);
-        for (int c = 0; c < nlist; c++) lists.add(new InvertedList(dimension));
+        for (int c = 0; c < nlist; c++) lists.add(new InvertedList(dimension, rowMajorLists));
         where.clear();
         float[] acc = new float[256];
         for (int i = 0; i < n; i++) insert(ids[i], all[i], acc);
@@ -381,7 +391,7 @@ public final class IvfIndex implements VectorIndex {
             index.centroids = c;
             index.centroidBlocks = SphericalKMeans.blocksOf(c);
             index.lists = new ArrayList<>(nc);
-            for (int i = 0; i < nc; i++) index.lists.add(new InvertedList(d));
+            for (int i = 0; i < nc; i++) index.lists.add(new InvertedList(d, index.rowMajorLists));
         }
         index.trainedOn = trained;
         float[] v = new float[d];
