@@ -120,7 +120,8 @@ public final class Ingestion {
                     unchanged++;
                     listener.skipped(file, "unchanged");
                 } else {
-                    FileChunks result = readFile(root, file, source, i, files.size(), chunksDone, bytesDone, totalBytes);
+                    FileChunks result = readFile(root, file, source, i, files.size(), chunksDone, bytesDone, size,
+                            totalBytes);
                     if (result.chunks.isEmpty()) {
                         failed++;
                         listener.failed(file, "no text found; nothing was added (if it is a scan, OCR it first)");
@@ -164,8 +165,12 @@ public final class Ingestion {
     }
 
     private FileChunks readFile(Path root, Path file, String source, int fileIndex, int fileCount, long chunksBefore,
-                                long bytesBefore, long totalBytes) throws IOException {
+                                long bytesBefore, long fileBytes, long totalBytes) throws IOException {
         FileChunks out = new FileChunks();
+        // how far into a big file we are, for the ETA: characters of text chunked so far stand in for bytes (exact
+        // for ASCII text, an underestimate for markup and PDF), capped below the file's size
+        long[] textSeen = {0, 0}; // chars of finished documents, furthest offset in the current one
+        Document[] current = {null};
         Set<String> taken = new HashSet<>(writer.docIds());
         SourceEntry old = writer.source(source);
         if (old != null) taken.removeAll(old.docIds());
@@ -174,11 +179,18 @@ public final class Ingestion {
             @Override
             public void accept(Document document, List<Chunk> chunks) {
                 String lang = "auto".equals(language) ? document.language().code() : language;
+                if (document != current[0]) {
+                    textSeen[0] += textSeen[1];
+                    textSeen[1] = 0;
+                    current[0] = document;
+                }
                 for (Chunk c : chunks) {
                     out.pending.add(new StoredChunk(writer.nextOrdinal(), c, lang));
+                    textSeen[1] = Math.max(textSeen[1], c.end());
                     if (out.pending.size() >= EMBED_BATCH) {
                         out.flush();
-                        listener.progress(fileIndex, fileCount, chunksBefore + out.chunks.size(), bytesBefore,
+                        long inFile = Math.min(textSeen[0] + textSeen[1], Math.max(0, fileBytes - 1));
+                        listener.progress(fileIndex, fileCount, chunksBefore + out.chunks.size(), bytesBefore + inFile,
                                 totalBytes, file.getFileName().toString());
                     }
                 }

@@ -61,6 +61,31 @@ class CollectionTest {
     }
 
     @Test
+    void progressAdvancesInsideOneBigFile() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 6000; i++) {
+            text.append("Sentence number ").append(i).append(" talks about retrieval, chunking and embeddings.\n");
+        }
+        Path big = Files.writeString(docs.resolve("big.txt"), text.toString());
+        long size = Files.size(big);
+        List<Long> bytes = new ArrayList<>();
+        Ingestion.Listener watching = new Ingestion.Listener() {
+            @Override
+            public void progress(int filesDone, int files, long chunks, long bytesDone, long bytesTotal, String current) {
+                bytes.add(bytesDone);
+            }
+        };
+        try (CollectionWriter w = CollectionWriter.open(dir, embedder, flat())) {
+            new Ingestion(w, embedder, watching).run(List.of(big));
+            w.commit();
+        }
+        List<Long> inside = bytes.stream().filter(b -> b > 0 && b < size).toList();
+        assertThat(inside).as("progress reports within the file, of " + bytes).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(inside).isSorted();
+        assertThat(bytes.get(bytes.size() - 1)).isEqualTo(size);
+    }
+
+    @Test
     void ingestedChunksAreFoundAfterReopeningWithoutEmbeddingAgain() {
         Ingestion.Report r = ingest(docs);
         assertThat(r.ingested()).isEqualTo(2);
