@@ -23,7 +23,9 @@ class GenerationMemoryTest {
     private static long[] floors(boolean leak) throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-Xms96m", "-Xmx96m", "-XX:+AlwaysPreTouch",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dai.djl.offline=true",
+                // one PyTorch thread: OpenMP's spinning workers crawl when the machine is busy (a loaded CI host)
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
                 GenerationLeakProbe.class.getName(), Golden.tinyModel().toString()));
         if (leak) {
             cmd.add("leak");
@@ -32,6 +34,7 @@ class GenerationMemoryTest {
         // glibc: two arenas, no trimming and no mmap for big blocks, so freed memory stays resident and VmRSS only
         // rises when more is held than ever before (C1 only: the C2 compiler's own memory moved VmRSS by ~9 MB)
         pb.environment().put("MALLOC_ARENA_MAX", "2");
+        pb.environment().put("OMP_NUM_THREADS", "1");
         pb.environment().put("MALLOC_TRIM_THRESHOLD_", "1000000000");
         pb.environment().put("MALLOC_MMAP_THRESHOLD_", "1000000000");
         pb.environment().put("MALLOC_TOP_PAD_", "0");
