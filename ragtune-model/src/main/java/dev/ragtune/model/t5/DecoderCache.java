@@ -21,10 +21,14 @@ public final class DecoderCache {
     final NDArray crossMask;
     final NDArray selfBias;
     final int maxLength;
+    /** The concatenated decoder weights this request decodes with, or null for the plain per-linear path. */
+    final FusedDecoderWeights fused;
     private final NDManager manager;
     int length;
 
-    DecoderCache(NDManager manager, int layers, NDArray crossMask, NDArray selfBias, int maxLength) {
+    DecoderCache(NDManager manager, int layers, NDArray crossMask, NDArray selfBias, int maxLength,
+                 FusedDecoderWeights fused) {
+        this.fused = fused;
         this.manager = manager;
         this.selfKeys = new NDArray[layers];
         this.selfValues = new NDArray[layers];

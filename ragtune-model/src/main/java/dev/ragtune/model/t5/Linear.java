@@ -10,7 +10,8 @@ import java.util.Objects;
  *
  * <p>The weight is owned by the model's long-lived manager; results are attached to {@code x}'s manager so a
  * per-request scope frees them. An adapter (LoRA) may be attached and removed; while one is attached the fused
- * inference fast path of {@link T5Model} is disabled for the whole model so the adapter is never bypassed.
+ * decoding path of {@link T5Model} uses this layer's own weight (per layer, and per q|k|v, wi_0|wi_1 and cross k|v
+ * group) so the adapter is never bypassed. Replacing the weight makes the model rebuild its fused copies.
  */
 public final class Linear {
     private final String name;

@@ -3,6 +3,7 @@ package dev.ragtune.model.t5;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -42,6 +43,8 @@ public final class T5Model implements AutoCloseable {
     private final NDArray decoderFinalNorm;
     private final Map<String, Linear> linears;
     private final Path source;
+    /** Lazily built concatenated decoder weights; guarded by {@code this}. */
+    private FusedDecoderWeights fused;
 
     /** One T5 block: self-attention, cross-attention (decoder only), feed-forward, each with its RMS norm. */
     record Block(Linear q, Linear k, Linear v, Linear o, NDArray selfNorm,
@@ -236,6 +239,12 @@ public final class T5Model implements AutoCloseable {
         return x.mul(variance.add((float) config.layerNormEpsilon()).pow(scalar(x, -0.5f))).mul(weight);
     }
 
+    /** {@link #rmsNorm(NDArray, NDArray)} with the constants created once: the same ops, two fewer calls. */
+    private static NDArray rmsNorm(NDArray x, NDArray weight, FusedDecoderWeights c) {
+        NDArray variance = x.square().mean(new int[] {-1}, true);
+        return x.mul(variance.add(c.epsilon).pow(c.negativeHalf)).mul(weight);
+    }
+
     /**
      * A scalar operand in {@code like}'s manager, in memory PyTorch owns ({@code torch.full}). Under autograd,
      * mul/div/pow save their scalar operand for backward. DJL's {@code Number} overloads and
@@ -269,6 +278,33 @@ public final class T5Model implements AutoCloseable {
             act = act.mul(b.wi1().forward(h));
         }
         return x.add(b.wo().forward(act));
+    }
+
+    /**
+     * {@link #feedForward(Block, NDArray)} for decoding: wi_0|wi_1 in one GEMM when {@code gatedWi} is given and
+     * neither carries an adapter, gelu_new with its constants created once.
+     */
+    private NDArray feedForward(Block b, NDArray x, NDArray gatedWi, FusedDecoderWeights c) {
+        NDArray h = rmsNorm(x, b.ffNorm(), c);
+        NDArray act;
+        if (gatedWi != null && b.wi0().adapter() == null && b.wi1().adapter() == null) {
+            NDList gates = h.getNDArrayInternal().linear(h, gatedWi, null).singletonOrThrow().split(2, 2);
+            act = activation(gates.get(0), c).mul(gates.get(1));
+        } else {
+            act = activation(b.wi0().forward(h), c);
+            if (b.wi1() != null) {
+                act = act.mul(b.wi1().forward(h));
+            }
+        }
+        return x.add(b.wo().forward(act));
+    }
+
+    private NDArray activation(NDArray x, FusedDecoderWeights c) {
+        if (!config.activation().equals("gelu_new")) {
+            return activation(x);
+        }
+        NDArray twoZ = x.square().mul(c.geluCubic).add(c.geluLinear).mul(x);
+        return x.mul(twoZ.getNDArrayInternal().sigmoid());
     }
 
     /** [B, L, H*dk] -> [B, H, L, dk]. */
@@ -461,10 +497,18 @@ public final class T5Model implements AutoCloseable {
     /**
      * Starts an incremental decode: computes cross-attention keys/values of {@code encoderHidden} once per layer.
      * {@code rows} may repeat encoder rows (beam search): row {@code i} uses encoder row {@code rows[i]}.
+     * Decoding takes the fused path ({@link FusedDecoderWeights}): concatenated q|k|v and wi_0|wi_1 weights, one
+     * GEMM for all cross keys/values, layer by layer falling back to the plain linears wherever an adapter is
+     * attached; on the golden model it matches the plain path to float rounding.
      *
      * @param maxLength maximum decoder positions, start token included
      */
     public DecoderCache startDecoding(EncoderOutput enc, NDArray rows, int maxLength) {
+        return startDecoding(enc, rows, maxLength, true);
+    }
+
+    /** As {@link #startDecoding(EncoderOutput, NDArray, int)}; {@code fuse} false takes the plain per-linear path. */
+    DecoderCache startDecoding(EncoderOutput enc, NDArray rows, int maxLength, boolean fuse) {
         NDArray hidden = enc.lastHiddenState();
         NDArray mask = enc.attentionMask();
         if (rows != null) {
@@ -473,14 +517,44 @@ public final class T5Model implements AutoCloseable {
         }
         NDManager scope = hidden.getManager();
         boolean padded = mask.toType(DataType.INT64, false).min().getLong() == 0;
+        FusedDecoderWeights weights = fuse ? fusedDecoderWeights() : null;
         DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, padded ? keyMask(mask) : null,
-                positionBias(scope, false, maxLength, maxLength, 0), maxLength);
+                positionBias(scope, false, maxLength, maxLength, 0), maxLength, weights);
+        boolean crossAdapters = false;
+        for (Block b : decoderBlocks) {
+            crossAdapters |= b.ck().adapter() != null || b.cv().adapter() != null;
+        }
+        if (weights != null && !crossAdapters) {
+            // one GEMM for all layers: [N, S, L·2·inner] → per layer views [N, S, H, dk], same strides as below
+            Shape s = hidden.getShape();
+            NDArray all = hidden.getNDArrayInternal().linear(hidden, weights.crossKv, null).singletonOrThrow();
+            NDList parts = all.reshape(s.get(0), s.get(1), 2L * decoderBlocks.length, config.numHeads(),
+                    config.dKv()).split(2L * decoderBlocks.length, 2);
+            for (int i = 0; i < decoderBlocks.length; i++) {
+                cache.crossKeys[i] = parts.get(2 * i).squeeze(2).transpose(0, 2, 3, 1);
+                cache.crossValues[i] = parts.get(2 * i + 1).squeeze(2).transpose(0, 2, 1, 3);
+            }
+            return cache;
+        }
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
             cache.crossKeys[i] = splitHeads(b.ck().forward(hidden)).transpose(0, 1, 3, 2);
             cache.crossValues[i] = splitHeads(b.cv().forward(hidden));
         }
         return cache;
+    }
+
+    /** The fused decoder weights, (re)built when missing or when a source weight was replaced. */
+    private synchronized FusedDecoderWeights fusedDecoderWeights() {
+        if (fused == null || !fused.isCurrent(decoderBlocks)) {
+            if (fused != null) {
+                fused.close();
+            }
+            float twoC = (float) (2 * Math.sqrt(2.0 / Math.PI));
+            fused = FusedDecoderWeights.build(manager, decoderBlocks, (float) config.layerNormEpsilon(),
+                    twoC * 0.044715f, twoC);
+        }
+        return fused;
     }
 
     /**
@@ -500,12 +574,26 @@ public final class T5Model implements AutoCloseable {
         int dk = config.dKv();
         NDArray x = Linear.embed(tokens.reshape(n, 1), shared);
         NDArray bias = cache.selfBias.get(step, new NDIndex(":, :, {}:{}, :{}", pos, pos + 1, pos + 1));
+        FusedDecoderWeights fw = cache.fused;
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
-            NDArray normed = rmsNorm(x, b.selfNorm());
-            // one position: [N, 1, H*dk] reshapes straight into heads without transposes
-            NDArray kT = b.k().forward(normed).reshape(n, h, dk, 1);
-            NDArray v = b.v().forward(normed).reshape(n, h, 1, dk);
+            NDArray normed = fw == null ? rmsNorm(x, b.selfNorm()) : rmsNorm(x, b.selfNorm(), fw);
+            NDArray q;
+            NDArray kT;
+            NDArray v;
+            if (fw != null && b.q().adapter() == null && b.k().adapter() == null && b.v().adapter() == null) {
+                // one GEMM; for one position [N, 1, 3·H·dk] is [N, 3H, 1, dk] and a key row is its own transpose
+                NDList qkv = normed.getNDArrayInternal().linear(normed, fw.selfQkv[i], null).singletonOrThrow()
+                        .reshape(n, 3L * h, 1, dk).split(3, 1);
+                q = qkv.get(0);
+                kT = qkv.get(1).reshape(n, h, dk, 1);
+                v = qkv.get(2);
+            } else {
+                q = b.q().forward(normed).reshape(n, h, 1, dk);
+                // one position: [N, 1, H*dk] reshapes straight into heads without transposes
+                kT = b.k().forward(normed).reshape(n, h, dk, 1);
+                v = b.v().forward(normed).reshape(n, h, 1, dk);
+            }
             if (cache.selfKeys[i] != null) {
                 NDArray nk = cache.selfKeys[i].concat(kT, 3);
                 NDArray nv = cache.selfValues[i].concat(v, 2);
@@ -513,20 +601,24 @@ public final class T5Model implements AutoCloseable {
                 cache.selfValues[i].close();
                 kT = nk;
                 v = nv;
+            } else if (fw != null) {
+                // own the first position's key/value (not views of this step's fused product)
+                kT = kT.duplicate();
+                v = v.duplicate();
             }
             kT.attach(cache.manager());
             v.attach(cache.manager());
             cache.selfKeys[i] = kT;
             cache.selfValues[i] = v;
-            NDArray att = attendTransposed(b.q().forward(normed).reshape(n, h, 1, dk), kT, v, bias);
+            NDArray att = attendTransposed(q, kT, v, bias);
             x = x.add(b.o().forward(att.reshape(n, 1, (long) h * dk)));
-            normed = rmsNorm(x, b.crossNorm());
+            normed = fw == null ? rmsNorm(x, b.crossNorm()) : rmsNorm(x, b.crossNorm(), fw);
             NDArray cross = attendTransposed(b.cq().forward(normed).reshape(n, h, 1, dk), cache.crossKeys[i],
                     cache.crossValues[i], cache.crossMask);
             x = x.add(b.co().forward(cross.reshape(n, 1, (long) h * dk)));
-            x = feedForward(b, x);
+            x = fw == null ? feedForward(b, x) : feedForward(b, x, fw.gatedWi[i], fw);
         }
-        x = rmsNorm(x, decoderFinalNorm);
+        x = fw == null ? rmsNorm(x, decoderFinalNorm) : rmsNorm(x, decoderFinalNorm, fw);
         cache.length = pos + 1;
         if (config.tieWordEmbeddings()) {
             x = x.mul((float) Math.pow(config.dModel(), -0.5));
@@ -559,7 +651,7 @@ public final class T5Model implements AutoCloseable {
     /** Frees all weights. */
     @Override
     public void close() {
-        manager.close();
+        manager.close(); // closes the fused decoder weights too (a child manager)
     }
 
     /** Convenience for tests/CLI: wraps ids in an NDList-free INT64 array of shape [1, n] in {@code scope}. */

@@ -1,0 +1,116 @@
+package dev.ragtune.model.t5;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Decoder weights concatenated for incremental decoding, where every op costs a JNI call and every matmul an
+ * OpenMP fork/join: per layer the self-attention {@code q|k|v} weights as one {@code [3·inner, d]} matrix, the
+ * gated feed-forward {@code wi_0|wi_1} as one {@code [2·d_ff, d]}, all layers' cross-attention {@code k|v} as one
+ * {@code [L·2·inner, d]} (one GEMM per request instead of 2·L), and the scalar constants of RMS norm and gelu_new
+ * as tensors created once (DJL's {@code Number} overloads create one per call).
+ *
+ * <p>Sharp edges: these are COPIES of the {@link Linear} weights (≈ 65 MB more for flan-t5-small), built lazily
+ * on the first decode and rebuilt when any source weight is replaced ({@link Linear#replaceWeight}, e.g. a LoRA
+ * merge), detected by identity. Adapters are not part of them: callers must take the unfused path for a layer
+ * whose q/k/v (or wi_0/wi_1, or any cross k/v) carries a {@link LinearAdapter}. Inference only (never used under
+ * a GradientCollector).
+ */
+final class FusedDecoderWeights implements AutoCloseable {
+    private final NDManager manager;
+    private final NDArray[] sources;
+    final NDArray[] selfQkv;
+    /** Null per layer when the feed-forward is not gated. */
+    final NDArray[] gatedWi;
+    final NDArray crossKv;
+    final NDArray epsilon;
+    final NDArray negativeHalf;
+    final NDArray geluCubic;
+    final NDArray geluLinear;
+
+    private FusedDecoderWeights(NDManager manager, NDArray[] sources, NDArray[] selfQkv, NDArray[] gatedWi,
+                                NDArray crossKv, float epsilon, float geluCubic, float geluLinear) {
+        this.manager = manager;
+        this.sources = sources;
+        this.selfQkv = selfQkv;
+        this.gatedWi = gatedWi;
+        this.crossKv = crossKv;
+        this.epsilon = manager.full(new Shape(), epsilon, DataType.FLOAT32);
+        this.negativeHalf = manager.full(new Shape(), -0.5f, DataType.FLOAT32);
+        this.geluCubic = manager.full(new Shape(), geluCubic, DataType.FLOAT32);
+        this.geluLinear = manager.full(new Shape(), geluLinear, DataType.FLOAT32);
+    }
+
+    /** Concatenates the blocks' current weights in a child manager of {@code parent}. */
+    static FusedDecoderWeights build(NDManager parent, T5Model.Block[] blocks, float epsilon, float geluCubic,
+                                     float geluLinear) {
+        NDManager manager = parent.newSubManager();
+        try {
+            NDArray[] sources = sourcesOf(blocks);
+            NDArray[] qkv = new NDArray[blocks.length];
+            NDArray[] wi = new NDArray[blocks.length];
+            NDList crossParts = new NDList();
+            for (int i = 0; i < blocks.length; i++) {
+                T5Model.Block b = blocks[i];
+                qkv[i] = concatRows(manager, b.q().weight(), b.k().weight(), b.v().weight());
+                wi[i] = b.wi1() == null ? null : concatRows(manager, b.wi0().weight(), b.wi1().weight());
+                crossParts.add(b.ck().weight());
+                crossParts.add(b.cv().weight());
+            }
+            NDArray crossKv = crossParts.size() == 0 ? null : concatRows(manager, crossParts);
+            return new FusedDecoderWeights(manager, sources, qkv, wi, crossKv, epsilon, geluCubic, geluLinear);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static NDArray concatRows(NDManager manager, NDArray... parts) {
+        return concatRows(manager, new NDList(parts));
+    }
+
+    /** Row concatenation, moved into {@code manager} (it is created in the first part's manager). */
+    private static NDArray concatRows(NDManager manager, NDList parts) {
+        NDArray out = NDArrays.concat(parts, 0);
+        out.attach(manager);
+        return out;
+    }
+
+    /** True while every source weight is still the one these copies were made from. */
+    boolean isCurrent(T5Model.Block[] blocks) {
+        NDArray[] now = sourcesOf(blocks);
+        if (now.length != sources.length) {
+            return false;
+        }
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] != sources[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static NDArray[] sourcesOf(T5Model.Block[] blocks) {
+        NDArray[] out = new NDArray[blocks.length * 7];
+        int j = 0;
+        for (T5Model.Block b : blocks) {
+            out[j++] = b.q().weight();
+            out[j++] = b.k().weight();
+            out[j++] = b.v().weight();
+            out[j++] = b.wi0().weight();
+            out[j++] = b.wi1() == null ? null : b.wi1().weight();
+            out[j++] = b.ck().weight();
+            out[j++] = b.cv().weight();
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.ragtune.model.t5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.ragtune.model.Golden;
+import dev.ragtune.model.io.SafetensorsReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The fused incremental decoder (concatenated q|k|v, wi_0|wi_1 and cross k|v weights) against the plain
+ * per-linear path on t5-tiny: same step logits to float rounding, also with adapters attached (which must not be
+ * bypassed) and after a weight is replaced (the copies must be rebuilt).
+ */
+class FusedDecodingTest {
+    private T5Model model;
+    private SafetensorsReader cases;
+
+    @BeforeEach
+    void load() {
+        model = T5Model.load(Golden.tinyModel(), Device.cpu());
+        cases = Golden.cases();
+    }
+
+    @AfterEach
+    void close() {
+        model.close();
+    }
+
+    /** Step logits of teacher-forced incremental decoding of case {@code c}, all steps concatenated. */
+    private float[] stepLogits(String c, boolean fuse) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray ids = cases.load(scope, c + ".input_ids");
+            NDArray mask = cases.load(scope, c + ".attention_mask");
+            NDArray dec = cases.load(scope, c + ".decoder_input_ids");
+            EncoderOutput enc = model.encode(ids, mask);
+            int t = (int) dec.getShape().get(1);
+            int b = (int) dec.getShape().get(0);
+            DecoderCache cache = model.startDecoding(enc, null, t, fuse);
+            long[] decIds = dec.toLongArray();
+            int vocab = model.config().vocabSize();
+            float[] out = new float[t * b * vocab];
+            for (int s = 0; s < t; s++) {
+                long[] col = new long[b];
+                for (int r = 0; r < b; r++) {
+                    col[r] = decIds[r * t + s];
+                }
+                try (NDManager step = scope.newSubManager()) {
+                    float[] logits = model.decodeStep(step.create(col), cache).toFloatArray();
+                    System.arraycopy(logits, 0, out, s * b * vocab, logits.length);
+                }
+            }
+            return out;
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"batch3", "batch2", "long1"})
+    void fusedStepsEqualPlainSteps(String c) {
+        assertThat(Golden.maxAbsDiff(stepLogits(c, true), stepLogits(c, false))).isLessThan(1e-5);
+    }
+
+    @Test
+    void adaptersOnQvFeedForwardAndCrossAreNotBypassed() {
+        float[] base = stepLogits("batch3", true);
+        for (Linear l : model.linears().values()) {
+            String n = l.name();
+            boolean target = n.startsWith("decoder.") && (n.endsWith("SelfAttention.q") || n.endsWith("SelfAttention.v")
+                    || n.endsWith("wi_1") || n.endsWith("EncDecAttention.k"));
+            if (target) {
+                NDArray w = l.weight();
+                model.setAdapter(n, x -> x.getNDArrayInternal().linear(x, w, null).singletonOrThrow().mul(0.5f));
+            }
+        }
+        float[] fused = stepLogits("batch3", true);
+        float[] plain = stepLogits("batch3", false);
+        assertThat(Golden.maxAbsDiff(fused, plain)).isLessThan(1e-5);
+        assertThat(Golden.maxAbsDiff(fused, base)).isGreaterThan(1e-2);
+    }
+
+    @Test
+    void replacedWeightsRebuildTheFusedCopies() {
+        float[] before = stepLogits("batch2", true);
+        for (String n : new String[] {"decoder.block.1.layer.0.SelfAttention.k",
+                "decoder.block.0.layer.2.DenseReluDense.wi_0", "decoder.block.1.layer.1.EncDecAttention.v"}) {
+            Linear l = model.linear(n);
+            NDArray doubled = l.weight().mul(2f);
+            doubled.attach(model.manager());
+            l.replaceWeight(doubled);
+        }
+        float[] fused = stepLogits("batch2", true);
+        assertThat(Golden.maxAbsDiff(fused, stepLogits("batch2", false))).isLessThan(1e-5);
+        assertThat(Golden.maxAbsDiff(fused, before)).isGreaterThan(1e-2);
+    }
+}
