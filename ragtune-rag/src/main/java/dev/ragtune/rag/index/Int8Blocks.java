@@ -16,40 +16,24 @@ import java.util.Arrays;
  * <p>Why one byte array per block: {@code acc[v] += q_j * block[j*B + v]} is an element-wise loop that C2
  * vectorizes (the byte block and float accumulator cannot alias). Not thread-safe for writes; callers guard it.
  */
-final class Int8Blocks implements ScanStore {
-    private final int dimension;
-    private final int blockSize;
+final class Int8Blocks extends ScanStore {
     private byte[][] codes = new byte[0][];
     private float[][] rows = new float[0][]; // per block: blockSize x dimension floats, row-major
     private float[] scales = new float[0];
-    private float[] errorCoefs = new float[0];
-    private int size;
 
     Int8Blocks(int dimension, int blockSize) {
-        this.dimension = dimension;
-        this.blockSize = blockSize;
+        super(dimension, blockSize);
     }
 
     @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public int append(float[] vector) {
-        int block = size / blockSize;
-        int lane = size % blockSize;
+    double store(int slot, float[] vector) {
+        int block = slot / blockSize;
+        int lane = slot % blockSize;
         if (block == codes.length) {
             int cap = Math.max(4, codes.length * 2);
             codes = Arrays.copyOf(codes, cap);
             rows = Arrays.copyOf(rows, cap);
             scales = Arrays.copyOf(scales, cap * blockSize);
-            errorCoefs = Arrays.copyOf(errorCoefs, cap * blockSize);
         }
         if (codes[block] == null) {
             codes[block] = new byte[dimension * blockSize];
@@ -69,20 +53,18 @@ final class Int8Blocks implements ScanStore {
             residual2 += d * d;
             codes2 += (double) c * c;
         }
-        double coef = Math.sqrt(residual2) * (1 + 1e-6)
+        scales[slot] = scale;
+        return Math.sqrt(residual2) * (1 + 1e-6)
                 + scale * Math.sqrt(codes2) * (ExactRescorer.errorFactor(dimension) + 0x1p-23) + 1e-9;
-        scales[size] = scale;
-        errorCoefs[size] = Math.nextUp((float) coef);
-        return size++;
     }
 
     @Override
-    public void copy(int slot, float[] out) {
+    void copy(int slot, float[] out) {
         System.arraycopy(rows[slot / blockSize], (slot % blockSize) * dimension, out, 0, dimension);
     }
 
     @Override
-    public double dotExact(float[] query, int slot) {
+    double dotExact(float[] query, int slot) {
         float[] r = rows[slot / blockSize];
         int o = (slot % blockSize) * dimension;
         double s = 0;
@@ -93,7 +75,7 @@ final class Int8Blocks implements ScanStore {
     }
 
     @Override
-    public void scoreBlock(int block, float[] query, float[] acc) {
+    void scoreBlock(int block, float[] query, float[] acc) {
         byte[] b = codes[block];
         int bs = blockSize;
         Arrays.fill(acc, 0, bs, 0f);
@@ -117,10 +99,5 @@ final class Int8Blocks implements ScanStore {
         for (int v = 0; v < bs; v++) {
             acc[v] *= scales[base + v];
         }
-    }
-
-    @Override
-    public double errorCoef(int slot) {
-        return errorCoefs[slot];
     }
 }

@@ -12,12 +12,8 @@ import org.apache.lucene.util.VectorUtil;
  * through at most n roundings, so {@code |q.v - approx| <= gamma(n) |q| |v|} as in {@link ExactRescorer}.
  * Not thread-safe for writes; callers guard it.
  */
-final class RowVectors implements ScanStore {
-    private final int dimension;
-    private final int blockSize;
+final class RowVectors extends ScanStore {
     private float[][] rows = new float[0][];
-    private float[] errorCoefs = new float[0];
-    private int size;
 
     /**
      * Whether Lucene's dot product runs on SIMD here: Java 21+ with the {@code jdk.incubator.vector} module loaded (the
@@ -29,39 +25,25 @@ final class RowVectors implements ScanStore {
     }
 
     RowVectors(int dimension, int blockSize) {
-        this.dimension = dimension;
-        this.blockSize = blockSize;
+        super(dimension, blockSize);
     }
 
     @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public int append(float[] vector) {
-        if (size == rows.length) {
-            int cap = Math.max(8, rows.length * 2);
-            rows = Arrays.copyOf(rows, cap);
-            errorCoefs = Arrays.copyOf(errorCoefs, cap);
+    double store(int slot, float[] vector) {
+        if (slot == rows.length) {
+            rows = Arrays.copyOf(rows, Math.max(8, rows.length * 2));
         }
-        rows[size] = vector.clone();
-        errorCoefs[size] = Math.nextUp((float) (ExactRescorer.errorFactor(dimension) * ExactRescorer.norm(vector)));
-        return size++;
+        rows[slot] = vector.clone();
+        return floatScanCoef(vector);
     }
 
     @Override
-    public void copy(int slot, float[] out) {
+    void copy(int slot, float[] out) {
         System.arraycopy(rows[slot], 0, out, 0, dimension);
     }
 
     @Override
-    public double dotExact(float[] query, int slot) {
+    double dotExact(float[] query, int slot) {
         float[] r = rows[slot];
         double s = 0;
         for (int j = 0; j < dimension; j++) {
@@ -71,16 +53,11 @@ final class RowVectors implements ScanStore {
     }
 
     @Override
-    public void scoreBlock(int block, float[] query, float[] acc) {
+    void scoreBlock(int block, float[] query, float[] acc) {
         int base = block * blockSize;
-        int lanes = Math.min(blockSize, size - base);
+        int lanes = Math.min(blockSize, size() - base);
         for (int v = 0; v < lanes; v++) {
             acc[v] = VectorUtil.dotProduct(query, rows[base + v]);
         }
-    }
-
-    @Override
-    public double errorCoef(int slot) {
-        return errorCoefs[slot];
     }
 }

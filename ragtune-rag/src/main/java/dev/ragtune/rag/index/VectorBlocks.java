@@ -13,35 +13,19 @@ import java.util.Arrays;
  * accumulated in float with every product rounded at most {@code dimension} times, so its error obeys the textbook
  * bound used by {@link ExactRescorer}. Not thread-safe for writes; callers guard it.
  */
-final class VectorBlocks implements ScanStore {
-    private final int dimension;
-    private final int blockSize;
+final class VectorBlocks extends ScanStore {
     private float[][][] blocks = new float[0][][];
-    private float[] errorCoefs = new float[0];
-    private int size;
 
     VectorBlocks(int dimension, int blockSize) {
-        this.dimension = dimension;
-        this.blockSize = blockSize;
+        super(dimension, blockSize);
     }
 
     @Override
-    public int size() {
-        return size;
-    }
-
-    @Override
-    public int blockSize() {
-        return blockSize;
-    }
-
-    @Override
-    public int append(float[] vector) {
-        int block = size / blockSize;
-        int lane = size % blockSize;
+    double store(int slot, float[] vector) {
+        int block = slot / blockSize;
+        int lane = slot % blockSize;
         if (block == blocks.length) {
             blocks = Arrays.copyOf(blocks, Math.max(4, blocks.length * 2));
-            errorCoefs = Arrays.copyOf(errorCoefs, blocks.length * blockSize);
         }
         if (blocks[block] == null) {
             blocks[block] = new float[dimension][blockSize];
@@ -50,12 +34,11 @@ final class VectorBlocks implements ScanStore {
         for (int j = 0; j < dimension; j++) {
             b[j][lane] = vector[j];
         }
-        errorCoefs[size] = Math.nextUp((float) (ExactRescorer.errorFactor(dimension) * ExactRescorer.norm(vector)));
-        return size++;
+        return floatScanCoef(vector);
     }
 
     @Override
-    public void copy(int slot, float[] out) {
+    void copy(int slot, float[] out) {
         float[][] b = blocks[slot / blockSize];
         int lane = slot % blockSize;
         for (int j = 0; j < dimension; j++) {
@@ -64,7 +47,7 @@ final class VectorBlocks implements ScanStore {
     }
 
     @Override
-    public double dotExact(float[] query, int slot) {
+    double dotExact(float[] query, int slot) {
         float[][] b = blocks[slot / blockSize];
         int lane = slot % blockSize;
         double s = 0;
@@ -80,7 +63,7 @@ final class VectorBlocks implements ScanStore {
      * {@code dimension} roundings, so the error bound of {@link ExactRescorer} holds whatever the summation order.
      */
     @Override
-    public void scoreBlock(int block, float[] query, float[] acc) {
+    void scoreBlock(int block, float[] query, float[] acc) {
         float[][] b = blocks[block];
         int bs = blockSize;
         Arrays.fill(acc, 0, bs, 0f);
@@ -100,11 +83,5 @@ final class VectorBlocks implements ScanStore {
                 acc[v] += qj * row[v];
             }
         }
-    }
-
-    /** {@link ExactRescorer#errorFactor} times the vector's norm, rounded up. */
-    @Override
-    public double errorCoef(int slot) {
-        return errorCoefs[slot];
     }
 }
