@@ -1,5 +1,6 @@
 package dev.ragtune.app.cli;
 
+import dev.ragtune.app.wiring.TokenizerCodec;
 import dev.ragtune.model.data.BatchOrder;
 import dev.ragtune.model.data.DataSlice;
 import dev.ragtune.model.data.DatasetFormatException;
@@ -30,9 +31,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code ragtune train}: LoRA fine-tuning of a FLAN-T5 folder on SQuAD-style data; writes a PEFT adapter to
