@@ -1,14 +1,15 @@
 package dev.ragtune.app.bench;
 
 import ai.djl.Device;
+import dev.ragtune.app.wiring.TokenizerCodec;
 import dev.ragtune.model.data.BatchOrder;
 import dev.ragtune.model.data.DataSlice;
 import dev.ragtune.model.data.ExampleEncoder;
 import dev.ragtune.model.data.PromptTemplate;
 import dev.ragtune.model.data.QaDatasetReader;
 import dev.ragtune.model.data.QaExample;
-import dev.ragtune.model.data.TextCodec;
 import dev.ragtune.model.data.TokenizedExample;
+import dev.ragtune.model.io.FileTrees;
 import dev.ragtune.model.lora.LoraAdapter;
 import dev.ragtune.model.lora.LoraConfig;
 import dev.ragtune.model.t5.T5Config;
@@ -23,13 +24,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -141,18 +140,7 @@ public final class TrainBench implements Callable<Integer> {
         sample = sample.subList(0, Math.min(squadExamples, sample.size()));
         List<TokenizedExample> data;
         try (T5Tokenizer tok = T5Tokenizer.load(tokenizer)) {
-            TextCodec codec = new TextCodec() {
-                @Override
-                public long[] encode(String text) {
-                    return tok.encode(text);
-                }
-
-                @Override
-                public String decode(long[] ids) {
-                    return tok.decode(ids);
-                }
-            };
-            data = new ExampleEncoder(codec, maxSource, 64, 1).encode(sample, squad.toString()).examples();
+            data = new ExampleEncoder(new TokenizerCodec(tok), maxSource, 64, 1).encode(sample, squad.toString()).examples();
         }
         long real = data.stream().mapToLong(e -> e.source().length).sum();
         System.out.printf(Locale.ROOT, "SQuAD mix: %d examples from %s, mean source %.0f tokens (max %d after"
@@ -230,11 +218,7 @@ public final class TrainBench implements Callable<Integer> {
                 }
             }).fit(data, List.of(), out, false);
         } finally {
-            try (Stream<Path> s = Files.walk(out)) {
-                for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            FileTrees.delete(out);
         }
         return new Run(secs, losses, cpu);
     }

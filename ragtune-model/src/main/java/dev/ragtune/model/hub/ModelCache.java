@@ -173,13 +173,6 @@ public final class ModelCache {
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
     private static String fileNameOf(String revision) {
         return URLEncoder.encode(revision, StandardCharsets.UTF_8);
     }

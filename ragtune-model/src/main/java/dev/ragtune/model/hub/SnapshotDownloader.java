@@ -1,5 +1,6 @@
 package dev.ragtune.model.hub;
 
+import dev.ragtune.model.io.FileTrees;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,7 +165,7 @@ public final class SnapshotDownloader {
             Path old = tmp.resolveSibling(tmp.getFileName() + ".old-" + System.nanoTime());
             ModelCache.moveAtomically(snapshot, old);
             ModelCache.moveAtomically(tmp, snapshot);
-            ModelCache.deleteRecursively(old);
+            FileTrees.delete(old);
         } else {
             ModelCache.moveAtomically(tmp, snapshot);
         }

@@ -2,6 +2,7 @@ package dev.ragtune.model.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.ragtune.model.io.FileTrees;
 import dev.ragtune.model.io.SafetensorsReader;
 import dev.ragtune.model.io.SafetensorsWriter;
 import dev.ragtune.model.t5.T5Model;
@@ -10,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +61,7 @@ public final class LoraMerge {
                 }
                 Files.move(tmp, outDir, StandardCopyOption.ATOMIC_MOVE);
             } finally {
-                deleteRecursively(tmp);
+                FileTrees.delete(tmp);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write merged model to " + outDir + ": " + e.getMessage(), e);
@@ -104,17 +104,6 @@ public final class LoraMerge {
             return s.findAny().isEmpty();
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

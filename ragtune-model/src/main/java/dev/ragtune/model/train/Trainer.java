@@ -8,6 +8,7 @@ import dev.ragtune.model.data.Batch;
 import dev.ragtune.model.data.BatchOrder;
 import dev.ragtune.model.data.TextCodec;
 import dev.ragtune.model.data.TokenizedExample;
+import dev.ragtune.model.io.FileTrees;
 import dev.ragtune.model.lora.LoraAdapter;
 import dev.ragtune.model.t5.T5Model;
 import java.io.IOException;
@@ -19,12 +20,10 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * LoRA fine-tuning loop: teacher-forced cross-entropy, AdamW with linear warm-up/decay, gradient accumulation and
@@ -258,26 +257,15 @@ public final class Trainer {
             adapter.save(tmp);
             optimizer.save(tmp.resolve("optimizer.safetensors"));
             state.write(tmp);
-            deleteRecursively(old);
+            FileTrees.delete(old);
             if (Files.exists(dir)) {
                 Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
             }
             Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            deleteRecursively(old);
+            FileTrees.delete(old);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write checkpoint " + dir + ": " + e.getMessage(), e);
         }
         listener.onCheckpoint(dir, state.globalStep());
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
