@@ -152,6 +152,25 @@ public final class Ingestion {
         final List<float[]> vectors = new ArrayList<>();
         final List<String> docIds = new ArrayList<>();
         final List<StoredChunk> pending = new ArrayList<>();
+        // how far into a big file we are, for the ETA: characters of text chunked so far stand in for bytes (exact
+        // for ASCII text, an underestimate for markup and PDF)
+        private long textOfFinishedDocuments;
+        private long textOfCurrentDocument;
+        private Document currentDocument;
+
+        void chunked(Document document, Chunk chunk) {
+            if (document != currentDocument) {
+                textOfFinishedDocuments += textOfCurrentDocument;
+                textOfCurrentDocument = 0;
+                currentDocument = document;
+            }
+            textOfCurrentDocument = Math.max(textOfCurrentDocument, chunk.end());
+        }
+
+        /** Bytes of a file of {@code fileBytes} read so far, estimated from the text chunked, below the file's size. */
+        long bytesRead(long fileBytes) {
+            return Math.min(textOfFinishedDocuments + textOfCurrentDocument, Math.max(0, fileBytes - 1));
+        }
 
         void flush() {
             if (pending.isEmpty()) return;
@@ -167,10 +186,6 @@ public final class Ingestion {
     private FileChunks readFile(Path root, Path file, String source, int fileIndex, int fileCount, long chunksBefore,
                                 long bytesBefore, long fileBytes, long totalBytes) throws IOException {
         FileChunks out = new FileChunks();
-        // how far into a big file we are, for the ETA: characters of text chunked so far stand in for bytes (exact
-        // for ASCII text, an underestimate for markup and PDF), capped below the file's size
-        long[] textSeen = {0, 0}; // chars of finished documents, furthest offset in the current one
-        Document[] current = {null};
         Set<String> taken = new HashSet<>(writer.docIds());
         SourceEntry old = writer.source(source);
         if (old != null) taken.removeAll(old.docIds());
@@ -179,19 +194,13 @@ public final class Ingestion {
             @Override
             public void accept(Document document, List<Chunk> chunks) {
                 String lang = "auto".equals(language) ? document.language().code() : language;
-                if (document != current[0]) {
-                    textSeen[0] += textSeen[1];
-                    textSeen[1] = 0;
-                    current[0] = document;
-                }
                 for (Chunk c : chunks) {
                     out.pending.add(new StoredChunk(writer.nextOrdinal(), c, lang));
-                    textSeen[1] = Math.max(textSeen[1], c.end());
+                    out.chunked(document, c);
                     if (out.pending.size() >= EMBED_BATCH) {
                         out.flush();
-                        long inFile = Math.min(textSeen[0] + textSeen[1], Math.max(0, fileBytes - 1));
-                        listener.progress(fileIndex, fileCount, chunksBefore + out.chunks.size(), bytesBefore + inFile,
-                                totalBytes, file.getFileName().toString());
+                        listener.progress(fileIndex, fileCount, chunksBefore + out.chunks.size(),
+                                bytesBefore + out.bytesRead(fileBytes), totalBytes, file.getFileName().toString());
                     }
                 }
             }
