@@ -524,32 +524,43 @@ public final class T5Model implements AutoCloseable {
         for (Block b : decoderBlocks) {
             crossAdapters |= b.ck().adapter() != null || b.cv().adapter() != null;
         }
-        if (weights != null && !crossAdapters) {
-            // one GEMM for all layers: [N, S, L·2·inner] → per layer views [N, S, H, dk], same strides as below
-            Shape s = hidden.getShape();
-            NDArray all = hidden.getNDArrayInternal().linear(hidden, weights.crossKv, null).singletonOrThrow();
-            NDList parts = all.reshape(s.get(0), s.get(1), 2L * decoderBlocks.length, config.numHeads(),
-                    config.dKv()).split(2L * decoderBlocks.length, 2);
+        // projections and their strided views live in a temporary scope: only the row-major copies stay in the cache
+        try (NDManager temp = scope.newSubManager()) {
+            if (weights != null && !crossAdapters) {
+                // one GEMM for all layers: [N, S, L·2·inner] → per layer views [N, S, H, dk], same strides as below
+                Shape s = hidden.getShape();
+                NDArray all = hidden.getNDArrayInternal().linear(hidden, weights.crossKv, null).singletonOrThrow();
+                all.attach(temp);
+                NDList parts = all.reshape(s.get(0), s.get(1), 2L * decoderBlocks.length, config.numHeads(),
+                        config.dKv()).split(2L * decoderBlocks.length, 2);
+                for (int i = 0; i < decoderBlocks.length; i++) {
+                    cache.crossKeys[i] = contiguous(parts.get(2 * i).squeeze(2).transpose(0, 2, 3, 1), scope);
+                    cache.crossValues[i] = contiguous(parts.get(2 * i + 1).squeeze(2).transpose(0, 2, 1, 3), scope);
+                }
+                return cache;
+            }
             for (int i = 0; i < decoderBlocks.length; i++) {
-                cache.crossKeys[i] = contiguous(parts.get(2 * i).squeeze(2).transpose(0, 2, 3, 1));
-                cache.crossValues[i] = contiguous(parts.get(2 * i + 1).squeeze(2).transpose(0, 2, 1, 3));
+                Block b = decoderBlocks[i];
+                NDArray k = b.ck().forward(hidden);
+                NDArray v = b.cv().forward(hidden);
+                k.attach(temp);
+                v.attach(temp);
+                cache.crossKeys[i] = contiguous(splitHeads(k).transpose(0, 1, 3, 2), scope);
+                cache.crossValues[i] = contiguous(splitHeads(v), scope);
             }
             return cache;
         }
-        for (int i = 0; i < decoderBlocks.length; i++) {
-            Block b = decoderBlocks[i];
-            cache.crossKeys[i] = contiguous(splitHeads(b.ck().forward(hidden)).transpose(0, 1, 3, 2));
-            cache.crossValues[i] = contiguous(splitHeads(b.cv().forward(hidden)));
-        }
-        return cache;
     }
 
     /**
-     * A row-major copy with the same shape. Attention reads the cross keys/values every step; as strided views
-     * of the projection, batched matmul copies them into this layout on each step (≈ 50 MB per step at batch 8).
+     * A row-major copy with the same shape, attached to {@code owner}. Attention reads the cross keys/values every
+     * step; as strided views of the projection, batched matmul copies them into this layout on each step (≈ 50 MB per
+     * step at batch 8).
      */
-    private static NDArray contiguous(NDArray view) {
-        return view.flatten().reshape(view.getShape());
+    private static NDArray contiguous(NDArray view, NDManager owner) {
+        NDArray copy = view.flatten().reshape(view.getShape());
+        copy.attach(owner);
+        return copy;
     }
 
     /** The fused decoder weights, (re)built when missing or when a source weight was replaced. */
