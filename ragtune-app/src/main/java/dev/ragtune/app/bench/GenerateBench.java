@@ -49,6 +49,10 @@ public final class GenerateBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per workload (median reported)")
     int repeats;
 
+    @Option(names = "--warmup", defaultValue = "3",
+            description = "Untimed full runs per workload first, so the JIT has compiled the decode loop (as JMH's warm-up)")
+    int warmup;
+
     @Option(names = "--seed", defaultValue = "1234", description = "Seed of weights and prompts")
     long seed;
 
@@ -66,9 +70,10 @@ public final class GenerateBench implements Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         T5Config config = T5Config.forShape(shape);
         boolean small = shape.equals("flan-t5-small");
-        System.out.printf("shape %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d), fp32, %d threads%n",
+        System.out.printf("shape %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d), fp32, %d threads, "
+                        + "%d warm-up + %d timed runs per workload (median)%n",
                 shape, config.dModel(), config.numHeads(), config.dFf(), config.numLayers(),
-                config.numDecoderLayers(), config.vocabSize(), threads);
+                config.numDecoderLayers(), config.vocabSize(), threads, Math.max(1, warmup), repeats);
         System.out.println("loadavg before: " + Machine.loadavg() + "; OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY")
                 + " (on a shared machine, PASSIVE stops idle PyTorch threads from spinning)");
         try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
@@ -77,7 +82,9 @@ public final class GenerateBench implements Callable<Integer> {
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int batch : new int[] {1, 8}) {
                 List<long[]> prompts = prompts(rnd, batch, sourceLen, config.vocabSize());
-                gen.generateIds(prompts, cfg.withMaxNewTokens(4).withMinNewTokens(4)); // warm-up
+                for (int w = 0; w < Math.max(1, warmup); w++) {
+                    gen.generateIds(prompts, cfg);
+                }
                 double[] secs = new double[repeats];
                 double[] cpu = new double[repeats];
                 long checksum = 0;
