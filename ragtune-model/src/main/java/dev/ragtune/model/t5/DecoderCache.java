@@ -12,7 +12,10 @@ import ai.djl.ndarray.index.NDIndex;
  * thread-safe: one cache per request.
  */
 public final class DecoderCache {
-    /** Per layer [N, H, dk, t] (keys stored transposed for q·kᵀ). */
+    /**
+     * Per layer [N, H, dk, maxLength] (keys stored transposed for q·kᵀ) and [N, H, maxLength, dk], allocated at the
+     * start with zeros; step t writes position t in place and attends over all positions, the later ones masked.
+     */
     final NDArray[] selfKeys;
     final NDArray[] selfValues;
     /** Per layer [N, H, dk, S]. */
@@ -60,14 +63,12 @@ public final class DecoderCache {
      */
     public void reorder(NDArray rows) {
         for (int i = 0; i < selfKeys.length; i++) {
-            if (selfKeys[i] != null) {
-                NDArray k = selfKeys[i].get(manager, new NDIndex("{}", rows));
-                NDArray v = selfValues[i].get(manager, new NDIndex("{}", rows));
-                selfKeys[i].close();
-                selfValues[i].close();
-                selfKeys[i] = k;
-                selfValues[i] = v;
-            }
+            NDArray k = selfKeys[i].get(manager, new NDIndex("{}", rows));
+            NDArray v = selfValues[i].get(manager, new NDIndex("{}", rows));
+            selfKeys[i].close();
+            selfValues[i].close();
+            selfKeys[i] = k;
+            selfValues[i] = v;
         }
     }
 }

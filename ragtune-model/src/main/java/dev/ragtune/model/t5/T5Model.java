@@ -239,10 +239,25 @@ public final class T5Model implements AutoCloseable {
         return x.mul(variance.add((float) config.layerNormEpsilon()).pow(scalar(x, -0.5f))).mul(weight);
     }
 
-    /** {@link #rmsNorm(NDArray, NDArray)} with the constants created once: the same ops, two fewer calls. */
+    /**
+     * {@link #rmsNorm(NDArray, NDArray)} for decoding: constants created once, in-place ops on its own temporaries
+     * (inference only: autograd must not see them).
+     */
     private static NDArray rmsNorm(NDArray x, NDArray weight, FusedDecoderWeights c) {
-        NDArray variance = x.square().mean(new int[] {-1}, true);
-        return x.mul(variance.add(c.epsilon).pow(c.negativeHalf)).mul(weight);
+        return rmsScaled(x, c).muli(weight);
+    }
+
+    /** {@code x / sqrt(mean(x²) + eps)}: RMS norm without its weight, which the fused weights carry folded in. */
+    private static NDArray rmsScaled(NDArray x, FusedDecoderWeights c) {
+        return x.mul(x.square().mean(new int[] {-1}, true).addi(c.epsilon).powi(c.negativeHalf));
+    }
+
+    /** {@code x + input · Wᵀ (+ adapter)}: one fused GEMM ({@code addmm}) when the linear carries no adapter. */
+    private static NDArray addLinear(NDArray x, Linear linear, NDArray input) {
+        if (linear.adapter() != null) {
+            return x.add(linear.forward(input));
+        }
+        return input.getNDArrayInternal().linear(input, linear.weight(), x).singletonOrThrow();
     }
 
     /**
@@ -281,30 +296,33 @@ public final class T5Model implements AutoCloseable {
     }
 
     /**
-     * {@link #feedForward(Block, NDArray)} for decoding: wi_0|wi_1 in one GEMM when {@code gatedWi} is given and
-     * neither carries an adapter, gelu_new with its constants created once.
+     * {@link #feedForward(Block, NDArray)} for decoding, on [N, d] rows: wi_0|wi_1 (with the norm weight folded in)
+     * in one GEMM when layer {@code i} has them fused and neither carries an adapter, gelu_new with its constants
+     * created once, the residual added by the wo GEMM itself.
      */
-    private NDArray feedForward(Block b, NDArray x, NDArray gatedWi, FusedDecoderWeights c) {
-        NDArray h = rmsNorm(x, b.ffNorm(), c);
+    private NDArray feedForward(Block b, int i, NDArray x, FusedDecoderWeights c) {
         NDArray act;
-        if (gatedWi != null && b.wi0().adapter() == null && b.wi1().adapter() == null) {
-            NDList gates = h.getNDArrayInternal().linear(h, gatedWi, null).singletonOrThrow().split(2, 2);
-            act = activation(gates.get(0), c).mul(gates.get(1));
+        if (c.gatedWi[i] != null && b.wi0().adapter() == null && b.wi1().adapter() == null) {
+            NDArray r = rmsScaled(x, c);
+            NDList gates = r.getNDArrayInternal().linear(r, c.gatedWi[i], null).singletonOrThrow().split(2, 1);
+            act = activation(gates.get(0), c).muli(gates.get(1));
         } else {
+            NDArray h = rmsNorm(x, b.ffNorm(), c);
             act = activation(b.wi0().forward(h), c);
             if (b.wi1() != null) {
-                act = act.mul(b.wi1().forward(h));
+                act = act.muli(b.wi1().forward(h));
             }
         }
-        return x.add(b.wo().forward(act));
+        return addLinear(x, b.wo(), act);
     }
 
+    /** The activation into a new array; gelu_new as {@code x·sigmoid(2z)} with in-place steps on temporaries. */
     private NDArray activation(NDArray x, FusedDecoderWeights c) {
         if (!config.activation().equals("gelu_new")) {
             return activation(x);
         }
-        NDArray twoZ = x.square().mul(c.geluCubic).add(c.geluLinear).mul(x);
-        return x.mul(twoZ.getNDArrayInternal().sigmoid());
+        NDArray twoZ = x.square().muli(c.geluCubic).addi(c.geluLinear).muli(x);
+        return twoZ.getNDArrayInternal().sigmoid().muli(x);
     }
 
     /** [B, L, H*dk] -> [B, H, L, dk]. */
@@ -410,13 +428,7 @@ public final class T5Model implements AutoCloseable {
         NDManager scope = decoderInputIds.getManager();
         int t = (int) decoderInputIds.getShape().get(1);
         NDArray bias = positionBias(scope, false, t, t, 0);
-        float[] causal = new float[t * t];
-        for (int i = 0; i < t; i++) {
-            for (int j = i + 1; j < t; j++) {
-                causal[i * t + j] = MASK_VALUE;
-            }
-        }
-        NDArray selfBias = bias.add(scope.create(causal, new Shape(1, 1, t, t)));
+        NDArray selfBias = withCausalMask(bias, t);
         NDArray crossMask = keyMask(enc.attentionMask());
         NDArray x = Linear.embed(decoderInputIds, shared);
         List<NDArray> hidden = new ArrayList<>();
@@ -518,8 +530,13 @@ public final class T5Model implements AutoCloseable {
         NDManager scope = hidden.getManager();
         boolean padded = mask.toType(DataType.INT64, false).min().getLong() == 0;
         FusedDecoderWeights weights = fuse ? fusedDecoderWeights() : null;
+        long n = hidden.getShape().get(0);
         DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, padded ? keyMask(mask) : null,
-                positionBias(scope, false, maxLength, maxLength, 0), maxLength, weights);
+                withCausalMask(positionBias(scope, false, maxLength, maxLength, 0), maxLength), maxLength, weights);
+        for (int i = 0; i < decoderBlocks.length; i++) {
+            cache.selfKeys[i] = scope.zeros(new Shape(n, config.numHeads(), config.dKv(), maxLength));
+            cache.selfValues[i] = scope.zeros(new Shape(n, config.numHeads(), maxLength, config.dKv()));
+        }
         boolean crossAdapters = false;
         for (Block b : decoderBlocks) {
             crossAdapters |= b.ck().adapter() != null || b.cv().adapter() != null;
@@ -550,6 +567,19 @@ public final class T5Model implements AutoCloseable {
             }
             return cache;
         }
+    }
+
+    /**
+     * A decoder self-attention bias [1, H, L, L] plus {@link #MASK_VALUE} where the key comes after the query. A
+     * decoder cache uses it to attend over its whole preallocated key buffer (unwritten positions hold zeros and get
+     * exactly zero weight) instead of growing the buffer by concatenation.
+     */
+    private static NDArray withCausalMask(NDArray bias, int length) {
+        float[] causal = new float[length * length];
+        for (int q = 0; q < length; q++) {
+            Arrays.fill(causal, q * length + q + 1, (q + 1) * length, MASK_VALUE);
+        }
+        return bias.add(bias.getManager().create(causal, new Shape(1, 1, length, length)));
     }
 
     /**
@@ -591,51 +621,53 @@ public final class T5Model implements AutoCloseable {
         long n = tokens.size();
         int h = config.numHeads();
         int dk = config.dKv();
-        NDArray x = Linear.embed(tokens.reshape(n, 1), shared);
-        NDArray bias = cache.selfBias.get(step, new NDIndex(":, :, {}:{}, :{}", pos, pos + 1, pos + 1));
+        NDArray x = Linear.embed(tokens, shared); // [N, d]: one position per row, kept 2-D for addmm residuals
+        NDArray bias = cache.selfBias.get(step, NDIndex.sliceAxis(2, pos, pos + 1));
         FusedDecoderWeights fw = cache.fused;
+        long inner = (long) h * dk;
         for (int i = 0; i < decoderBlocks.length; i++) {
             Block b = decoderBlocks[i];
-            NDArray normed = fw == null ? rmsNorm(x, b.selfNorm()) : rmsNorm(x, b.selfNorm(), fw);
             NDArray q;
             NDArray kT;
             NDArray v;
             if (fw != null && b.q().adapter() == null && b.k().adapter() == null && b.v().adapter() == null) {
-                // one GEMM; for one position [N, 1, 3·H·dk] is [N, 3H, 1, dk] and a key row is its own transpose
-                NDList qkv = normed.getNDArrayInternal().linear(normed, fw.selfQkv[i], null).singletonOrThrow()
+                // one GEMM with the norm weight folded in; [N, 3·H·dk] is [N, 3H, 1, dk], a key row its own transpose
+                NDArray r = rmsScaled(x, fw);
+                NDList qkv = r.getNDArrayInternal().linear(r, fw.selfQkv[i], null).singletonOrThrow()
                         .reshape(n, 3L * h, 1, dk).split(3, 1);
                 q = qkv.get(0);
                 kT = qkv.get(1).reshape(n, h, dk, 1);
                 v = qkv.get(2);
             } else {
+                NDArray normed = fw == null ? rmsNorm(x, b.selfNorm()) : rmsNorm(x, b.selfNorm(), fw);
                 q = b.q().forward(normed).reshape(n, h, 1, dk);
-                // one position: [N, 1, H*dk] reshapes straight into heads without transposes
                 kT = b.k().forward(normed).reshape(n, h, dk, 1);
                 v = b.v().forward(normed).reshape(n, h, 1, dk);
             }
-            if (cache.selfKeys[i] != null) {
-                NDArray nk = cache.selfKeys[i].concat(kT, 3);
-                NDArray nv = cache.selfValues[i].concat(v, 2);
-                cache.selfKeys[i].close();
-                cache.selfValues[i].close();
-                kT = nk;
-                v = nv;
-            } else if (fw != null) {
-                // own the first position's key/value (not views of this step's fused product)
-                kT = kT.duplicate();
-                v = v.duplicate();
+            // written in place into the request's full-length buffers; later positions are masked by the bias
+            cache.selfKeys[i].set(NDIndex.sliceAxis(3, pos, pos + 1), kT);
+            cache.selfValues[i].set(NDIndex.sliceAxis(2, pos, pos + 1), v);
+            NDArray att = attendTransposed(q, cache.selfKeys[i], cache.selfValues[i], bias).reshape(n, inner);
+            NDArray cq;
+            if (fw != null) {
+                x = addLinear(x, b.o(), att);
+                if (b.cq().adapter() == null) {
+                    NDArray r = rmsScaled(x, fw);
+                    cq = r.getNDArrayInternal().linear(r, fw.crossQ[i], null).singletonOrThrow();
+                } else {
+                    cq = b.cq().forward(rmsNorm(x, b.crossNorm(), fw));
+                }
+            } else {
+                x = x.add(b.o().forward(att));
+                cq = b.cq().forward(rmsNorm(x, b.crossNorm()));
             }
-            kT.attach(cache.manager());
-            v.attach(cache.manager());
-            cache.selfKeys[i] = kT;
-            cache.selfValues[i] = v;
-            NDArray att = attendTransposed(q, kT, v, bias);
-            x = x.add(b.o().forward(att.reshape(n, 1, (long) h * dk)));
-            normed = fw == null ? rmsNorm(x, b.crossNorm()) : rmsNorm(x, b.crossNorm(), fw);
-            NDArray cross = attendTransposed(b.cq().forward(normed).reshape(n, h, 1, dk), cache.crossKeys[i],
-                    cache.crossValues[i], cache.crossMask);
-            x = x.add(b.co().forward(cross.reshape(n, 1, (long) h * dk)));
-            x = fw == null ? feedForward(b, x) : feedForward(b, x, fw.gatedWi[i], fw);
+            NDArray cross = attendTransposed(cq.reshape(n, h, 1, dk), cache.crossKeys[i], cache.crossValues[i],
+                    cache.crossMask).reshape(n, inner);
+            if (fw != null) {
+                x = feedForward(b, i, addLinear(x, b.co(), cross), fw);
+            } else {
+                x = feedForward(b, x.add(b.co().forward(cross)));
+            }
         }
         x = fw == null ? rmsNorm(x, decoderFinalNorm) : rmsNorm(x, decoderFinalNorm, fw);
         cache.length = pos + 1;
@@ -644,7 +676,7 @@ public final class T5Model implements AutoCloseable {
         }
         // W [V, d] · xᵀ [d, N]: with few rows this BLAS shape streams the 66 MB lm_head ~35% faster than x · Wᵀ at
         // batch 8 (measured). The product is created in the weight's manager, so move it to this step at once.
-        NDArray logitsT = lmHead.matMul(x.reshape(n, config.dModel()).transpose());
+        NDArray logitsT = lmHead.matMul(x.transpose());
         logitsT.attach(step);
         return logitsT.transpose();
     }

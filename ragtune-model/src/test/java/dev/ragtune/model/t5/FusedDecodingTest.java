@@ -63,7 +63,14 @@ class FusedDecodingTest {
     @ParameterizedTest
     @ValueSource(strings = {"batch3", "batch2", "long1"})
     void fusedStepsEqualPlainSteps(String c) {
-        assertThat(Golden.maxAbsDiff(stepLogits(c, true), stepLogits(c, false))).isLessThan(1e-5);
+        // float rounding only: norm weights are folded into the fused GEMMs and residuals added inside them (addmm)
+        float[] plain = stepLogits(c, false);
+        double scale = 0;
+        for (float f : plain) {
+            scale = Math.max(scale, Math.abs(f));
+        }
+        assertThat(scale).isGreaterThan(1.0);
+        assertThat(Golden.maxAbsDiff(stepLogits(c, true), plain)).isLessThan(1e-6 * scale);
     }
 
     @Test
