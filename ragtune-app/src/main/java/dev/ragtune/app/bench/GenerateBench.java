@@ -49,9 +49,10 @@ public final class GenerateBench implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per workload (median reported)")
     int repeats;
 
-    @Option(names = "--warmup", defaultValue = "3",
-            description = "Untimed full runs per workload first, so the JIT has compiled the decode loop (as JMH's warm-up)")
-    int warmup;
+    @Option(names = "--warmup-seconds", defaultValue = "8",
+            description = "Untimed full runs per workload for at least this long first (at least one), so the JIT has "
+                    + "compiled the decode loop, as JMH's warm-up; the first, cold run is reported too")
+    double warmupSeconds;
 
     @Option(names = "--seed", defaultValue = "1234", description = "Seed of weights and prompts")
     long seed;
@@ -71,9 +72,9 @@ public final class GenerateBench implements Callable<Integer> {
         T5Config config = T5Config.forShape(shape);
         boolean small = shape.equals("flan-t5-small");
         System.out.printf("shape %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d), fp32, %d threads, "
-                        + "%d warm-up + %d timed runs per workload (median)%n",
+                        + "warm-up >= %.0f s then %d timed runs per workload (median)%n",
                 shape, config.dModel(), config.numHeads(), config.dFf(), config.numLayers(),
-                config.numDecoderLayers(), config.vocabSize(), threads, Math.max(1, warmup), repeats);
+                config.numDecoderLayers(), config.vocabSize(), threads, warmupSeconds, repeats);
         System.out.println("loadavg before: " + Machine.loadavg() + "; OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY")
                 + " (on a shared machine, PASSIVE stops idle PyTorch threads from spinning)");
         try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
@@ -82,8 +83,13 @@ public final class GenerateBench implements Callable<Integer> {
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int batch : new int[] {1, 8}) {
                 List<long[]> prompts = prompts(rnd, batch, sourceLen, config.vocabSize());
-                for (int w = 0; w < Math.max(1, warmup); w++) {
+                long w0 = System.nanoTime();
+                gen.generateIds(prompts, cfg);
+                double cold = (System.nanoTime() - w0) / 1e9;
+                int warmups = 1;
+                while ((System.nanoTime() - w0) / 1e9 < warmupSeconds) {
                     gen.generateIds(prompts, cfg);
+                    warmups++;
                 }
                 double[] secs = new double[repeats];
                 double[] cpu = new double[repeats];
@@ -104,9 +110,10 @@ public final class GenerateBench implements Callable<Integer> {
                 double median = median(secs);
                 double tps = batch * newTokens / median;
                 double anchor = batch == 1 ? ANCHOR_B1 : ANCHOR_B8;
-                System.out.printf("greedy b%d src %d new %d: %.3f s/call wall, %.3f CPU-s/call (%.1f new tok per "
-                                + "CPU-second), %.1f new tok/s%s  ids checksum %016x  load %s%n", batch, sourceLen,
-                        newTokens, median, median(cpu), batch * newTokens / median(cpu), tps,
+                System.out.printf("greedy b%d src %d new %d: %.3f s/call wall (first, cold call %.3f s; then %d "
+                                + "warm-up calls), %.3f CPU-s/call (%.1f new tok per CPU-second), %.1f new tok/s%s  "
+                                + "ids checksum %016x  load %s%n", batch, sourceLen, newTokens, median, cold,
+                        warmups - 1, median(cpu), batch * newTokens / median(cpu), tps,
                         small ? String.format(" (%.2fx anchor %.0f%s)", tps / anchor, anchor,
                                 batch == 1 ? String.format(", %.1f%% of ~%.0f tok/s bandwidth ceiling",
                                         100 * tps / CEILING_B1, CEILING_B1) : "") : "",
