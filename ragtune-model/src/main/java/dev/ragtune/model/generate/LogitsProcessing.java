@@ -122,15 +122,23 @@ public final class LogitsProcessing {
         return out;
     }
 
-    /** Index of the highest score (first on ties, like torch.argmax). */
+    /**
+     * Index of the highest score as {@code torch.argmax} gives it: the first on ties, the first NaN if any, 0 when
+     * all are -inf. Two passes (max, then its first position) so the JIT vectorizes the first.
+     */
     public static int argmax(float[] row, int off, int len) {
-        int best = 0;
-        for (int i = 1; i < len; i++) {
-            if (row[off + i] > row[off + best]) {
-                best = i;
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = off; i < off + len; i++) {
+            max = Math.max(max, row[i]); // NaN wins, as in torch
+        }
+        boolean nan = Float.isNaN(max);
+        for (int i = off; i < off + len; i++) {
+            float v = row[i];
+            if (v == max || (nan && Float.isNaN(v))) {
+                return i - off;
             }
         }
-        return best;
+        return 0;
     }
 
     /** Draws one index from softmax(row) with {@code random}. */

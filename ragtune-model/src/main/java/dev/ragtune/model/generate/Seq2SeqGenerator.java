@@ -117,40 +117,34 @@ public final class Seq2SeqGenerator implements TextGenerator {
         SplittableRandom random = cfg.doSample()
                 ? new SplittableRandom(cfg.seed() != null ? cfg.seed() : System.nanoTime()) : null;
         List<float[][]> scores = keepScores ? new ArrayList<>() : null;
-        boolean javaSide = cfg.doSample() || cfg.noRepeatNgramSize() > 0 || keepScores;
         int steps = 0;
         for (int step = 0; step < cfg.maxNewTokens(); step++) {
             long[] next;
             try (NDManager stepScope = request.newSubManager()) {
                 NDArray logits = model.decodeStep(stepScope.create(last), cache);
-                if (!javaSide) {
-                    if (step < cfg.minNewTokens()) {
-                        logits.set(new NDIndex(":, {}", cfg.eosTokenId()), Float.NEGATIVE_INFINITY);
-                    }
-                    next = logits.argMax(1).toLongArray();
-                } else {
-                    float[] all = logits.toFloatArray();
-                    next = new long[n];
-                    float[][] stepScores = keepScores ? new float[n][] : null;
-                    for (int r = 0; r < n; r++) {
-                        int off = r * vocab;
-                        LogitsProcessing.noRepeatNgram(all, off, seqs[r], step + 1, cfg.noRepeatNgramSize());
-                        LogitsProcessing.minNewTokens(all, off, step, cfg.minNewTokens(), cfg.eosTokenId());
-                        if (cfg.doSample()) {
-                            LogitsProcessing.temperature(all, off, vocab, cfg.temperature());
-                            LogitsProcessing.topK(all, off, vocab, cfg.topK());
-                            LogitsProcessing.topP(all, off, vocab, cfg.topP());
-                            next[r] = LogitsProcessing.sample(all, off, vocab, random);
-                        } else {
-                            next[r] = LogitsProcessing.argmax(all, off, vocab);
-                        }
-                        if (keepScores) {
-                            stepScores[r] = Arrays.copyOfRange(all, off, off + vocab);
-                        }
+                // processors and argmax in Java: copying [N, V] out is cheaper than PyTorch's index_put + argmax
+                // (measured 62 vs 146 µs per step at batch 1)
+                float[] all = logits.toFloatArray();
+                next = new long[n];
+                float[][] stepScores = keepScores ? new float[n][] : null;
+                for (int r = 0; r < n; r++) {
+                    int off = r * vocab;
+                    LogitsProcessing.noRepeatNgram(all, off, seqs[r], step + 1, cfg.noRepeatNgramSize());
+                    LogitsProcessing.minNewTokens(all, off, step, cfg.minNewTokens(), cfg.eosTokenId());
+                    if (cfg.doSample()) {
+                        LogitsProcessing.temperature(all, off, vocab, cfg.temperature());
+                        LogitsProcessing.topK(all, off, vocab, cfg.topK());
+                        LogitsProcessing.topP(all, off, vocab, cfg.topP());
+                        next[r] = LogitsProcessing.sample(all, off, vocab, random);
+                    } else {
+                        next[r] = LogitsProcessing.argmax(all, off, vocab);
                     }
                     if (keepScores) {
-                        scores.add(stepScores);
+                        stepScores[r] = Arrays.copyOfRange(all, off, off + vocab);
                     }
+                }
+                if (keepScores) {
+                    scores.add(stepScores);
                 }
             }
             steps++;

@@ -94,4 +94,33 @@ class LogitsProcessingTest {
         float[] v = {0.5f, 2f, -1f, 2f, 7f, NEG_INF};
         assertThat(Seq2SeqGenerator.topIndices(v, 4)).containsExactly(4, 1, 3, 0);
     }
+
+    @Test
+    void argmaxIsTorchArgmaxOnTiesNanAndAllMinusInfinity() {
+        float nan = Float.NaN;
+        float[][] rows = {
+            {0.5f, 2f, -1f, 2f, 7f, 7f, NEG_INF},
+            {NEG_INF, NEG_INF, NEG_INF},
+            {1f, nan, 3f, nan},
+            {-3f, -2f, -2f, -5f},
+            {Float.POSITIVE_INFINITY, 1f, Float.POSITIVE_INFINITY},
+        };
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(3);
+        float[] big = new float[32128];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) rnd.nextGaussian();
+        }
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch")) {
+            for (float[] row : java.util.Arrays.copyOf(rows, rows.length + 1)) {
+                float[] r = row == null ? big : row;
+                long torch = m.create(r).argMax().getLong();
+                // the row sits at an offset inside a longer array, as one row of a batch does
+                float[] padded = new float[r.length + 5];
+                java.util.Arrays.fill(padded, 99f);
+                System.arraycopy(r, 0, padded, 3, r.length);
+                assertThat((long) LogitsProcessing.argmax(padded, 3, r.length)).as(java.util.Arrays.toString(r))
+                        .isEqualTo(torch);
+            }
+        }
+    }
 }
