@@ -232,6 +232,11 @@ public final class T5Model implements AutoCloseable {
         return shared;
     }
 
+    /** The language-model head [V, d] (the shared embedding when tied; then scaled by d^-0.5 on the input side). */
+    public NDArray lmHeadWeight() {
+        return lmHead;
+    }
+
     // ---------------------------------------------------------------- building blocks
 
     NDArray rmsNorm(NDArray x, NDArray weight) {
