@@ -6,7 +6,9 @@ import ai.djl.ndarray.index.NDIndex;
 
 /**
  * Key/value cache of one generation request: per decoder layer the self-attention keys/values of the tokens
- * decoded so far (grown each step) and the cross-attention keys/values of the encoder output (computed ONCE).
+ * decoded so far (full-length buffers written in place, one position per step) and the cross-attention
+ * keys/values of the encoder output (computed ONCE). Sharp edge: the self-attention buffers are sized for
+ * {@code maxLength} positions up front (memory N·H·dk·maxLength·8 bytes per layer), not grown.
  *
  * <p>All arrays live in the request's manager ({@link #manager()}); closing that manager frees them. Not
  * thread-safe: one cache per request.

@@ -613,9 +613,9 @@ public final class T5Model implements AutoCloseable {
 
     /**
      * Decodes one position for every row: {@code tokens} [N] (the last token of each row) → logits [N, V].
-     * Appends to the cache's self-attention keys/values. Intermediates and the returned logits live in
-     * {@code tokens}' manager, so a per-step child scope of the cache's manager keeps memory flat; the grown
-     * keys/values are moved to the cache's manager.
+     * Writes this position's self-attention key/value into the cache's buffers (in place). Intermediates and the
+     * returned logits live in {@code tokens}' manager, so a per-step child scope of the cache's manager keeps
+     * memory flat.
      */
     public NDArray decodeStep(NDArray tokens, DecoderCache cache) {
         int pos = cache.length;
