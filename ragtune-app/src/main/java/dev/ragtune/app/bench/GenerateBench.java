@@ -185,7 +185,7 @@ public final class GenerateBench implements Callable<Integer> {
             for (int r = 0; r < enc.length; r++) {
                 try (NDManager req = scope.newSubManager()) {
                     long t0 = System.nanoTime();
-                    model.startDecoding(model.encode(ids.duplicate(), ids.onesLike()), null, newTokens + 1);
+                    model.startDecoding(model.encodeForInference(ids.duplicate(), ids.onesLike()), null, newTokens + 1);
                     enc[r] = (System.nanoTime() - t0) / 1e9;
                 }
             }
@@ -206,7 +206,7 @@ public final class GenerateBench implements Callable<Integer> {
         }
         try (NDManager scope = model.manager().newSubManager()) {
             NDArray ids = scope.create(flat, new Shape(prompts.size(), len));
-            return model.encode(ids, ids.onesLike()).lastHiddenState().sum().getFloat();
+            return model.encodeForInference(ids, ids.onesLike()).lastHiddenState().sum().getFloat();
         }
     }
 

@@ -93,7 +93,7 @@ public final class Seq2SeqGenerator implements TextGenerator {
     public GenerationResult generate(NDArray inputIds, NDArray attentionMask, GenerationConfig config,
                                      boolean keepStepScores) {
         try (NDManager request = inputIds.getManager().newSubManager()) {
-            EncoderOutput enc = model.encode(inputIds, attentionMask);
+            EncoderOutput enc = model.encodeForInference(inputIds, attentionMask);
             if (config.numBeams() > 1) {
                 return beamSearch(request, enc, config);
             }

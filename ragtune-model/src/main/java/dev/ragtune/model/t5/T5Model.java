@@ -374,6 +374,51 @@ public final class T5Model implements AutoCloseable {
         return encode(inputIds, attentionMask, false);
     }
 
+    /**
+     * {@link #encode(NDArray, NDArray)} for inference only (never under a GradientCollector): rows flattened to
+     * [B·S, d] so residuals are added inside the o and wo GEMMs (addmm), RMS norm and gelu_new on in-place
+     * temporaries. Equal to {@code encode} up to float rounding; adapters are applied as in {@code encode}.
+     */
+    public EncoderOutput encodeForInference(NDArray inputIds, NDArray attentionMask) {
+        checkIds(inputIds, "input_ids");
+        long batch = inputIds.getShape().get(0);
+        int s = (int) inputIds.getShape().get(1);
+        if (attentionMask == null) {
+            attentionMask = inputIds.onesLike();
+        }
+        FusedDecoderWeights c = fusedDecoderWeights();
+        int h = config.numHeads();
+        int dk = config.dKv();
+        long rows = batch * s;
+        NDManager outer = inputIds.getManager();
+        NDArray bias = positionBias(outer, true, s, s, 0);
+        NDArray maskedBias = bias.add(keyMask(attentionMask));
+        NDArray x = Linear.embed(inputIds, shared).reshape(rows, config.dModel());
+        for (Block b : encoderBlocks) {
+            try (NDManager blockScope = outer.newSubManager()) {
+                NDArray in = x;
+                in.tempAttach(blockScope);
+                NDArray normed = rmsNorm(in, b.selfNorm(), c);
+                NDArray q = b.q().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 1, 3);
+                NDArray k = b.k().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 3, 1);
+                NDArray v = b.v().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 1, 3);
+                NDArray att = q.matMul(k).addi(maskedBias).softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+                        .reshape(rows, (long) h * dk);
+                NDArray y = addLinear(in, b.o(), att);
+                NDArray hh = rmsNorm(y, b.ffNorm(), c);
+                NDArray act = activation(b.wi0().forward(hh), c);
+                if (b.wi1() != null) {
+                    act = act.muli(b.wi1().forward(hh));
+                }
+                NDArray out = addLinear(y, b.wo(), act);
+                out.attach(outer);
+                x = out;
+            }
+        }
+        x = rmsNorm(x, encoderFinalNorm, c).reshape(batch, s, config.dModel());
+        return new EncoderOutput(x, attentionMask, List.of(), bias);
+    }
+
     /** Encodes; with {@code keepHiddenStates} the HF {@code output_hidden_states} tuple is returned too. */
     public EncoderOutput encode(NDArray inputIds, NDArray attentionMask, boolean keepHiddenStates) {
         checkIds(inputIds, "input_ids");

@@ -36,7 +36,8 @@ public final class GreedyDecoder {
         int[] lengths = new int[n];
         boolean[] done = new boolean[n];
         try (NDManager scope = model.manager().newSubManager()) {
-            EncoderOutput enc = model.encode(scope.create(ids, new Shape(n, s)), scope.create(mask, new Shape(n, s)));
+            EncoderOutput enc = model.encodeForInference(scope.create(ids, new Shape(n, s)),
+                    scope.create(mask, new Shape(n, s)));
             DecoderCache cache = model.startDecoding(enc, null, maxNewTokens + 1);
             long[] last = new long[n];
             Arrays.fill(last, model.config().decoderStartTokenId());

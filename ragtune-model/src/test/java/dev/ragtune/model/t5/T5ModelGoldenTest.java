@@ -63,4 +63,15 @@ class T5ModelGoldenTest {
                     .isCloseTo(cases.readFloats(c + ".loss")[0], org.assertj.core.data.Offset.offset(1e-5));
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"batch3", "batch2", "long1"})
+    void inferenceEncoderMatchesTransformersLastHiddenState(String c) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            EncoderOutput enc = model.encodeForInference(cases.load(scope, c + ".input_ids"),
+                    cases.load(scope, c + ".attention_mask"));
+            assertClose(enc.lastHiddenState(), c + ".encoder_last_hidden_state", 1e-4);
+            assertClose(enc.positionBias(), c + ".encoder_position_bias", 1e-6);
+        }
+    }
 }
