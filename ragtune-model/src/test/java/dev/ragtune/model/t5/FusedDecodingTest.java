@@ -14,9 +14,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The fused incremental decoder (concatenated q|k|v, wi_0|wi_1 and cross k|v weights) against the plain
- * per-linear path on t5-tiny: same step logits to float rounding, also with adapters attached (which must not be
- * bypassed) and after a weight is replaced (the copies must be rebuilt).
+ * The fused incremental decoder (concatenated, norm-folded q|k|v, cross q, wi_0|wi_1 and cross k|v weights, addmm
+ * residuals) against the plain per-linear path on t5-tiny: same step logits to float rounding, also with adapters
+ * attached (which must not be bypassed) and after a weight is replaced (the copies must be rebuilt); and the
+ * inference encoder against {@code encode} with adapters attached.
  */
 class FusedDecodingTest {
     private T5Model model;
@@ -115,5 +116,31 @@ class FusedDecodingTest {
         float[] plain = stepLogits("batch2", false);
         assertThat(Golden.maxAbsDiff(fused, plain)).isLessThan(1e-5 * maxAbs(plain));
         assertThat(Golden.maxAbsDiff(fused, before)).isGreaterThan(1e-2);
+    }
+
+    private float[] encoderStates(String c, boolean inference) {
+        try (NDManager scope = model.manager().newSubManager()) {
+            NDArray ids = cases.load(scope, c + ".input_ids");
+            NDArray mask = cases.load(scope, c + ".attention_mask");
+            EncoderOutput enc = inference ? model.encodeForInference(ids, mask) : model.encode(ids, mask);
+            return enc.lastHiddenState().toFloatArray();
+        }
+    }
+
+    @Test
+    void inferenceEncoderAppliesAdaptersOnQvOAndWo() {
+        float[] base = encoderStates("batch3", true);
+        for (Linear l : model.linears().values()) {
+            String n = l.name();
+            if (n.startsWith("encoder.") && (n.endsWith(".q") || n.endsWith(".v") || n.endsWith(".o")
+                    || n.endsWith(".wo"))) {
+                NDArray w = l.weight();
+                model.setAdapter(n, x -> x.getNDArrayInternal().linear(x, w, null).singletonOrThrow().mul(0.5f));
+            }
+        }
+        float[] inference = encoderStates("batch3", true);
+        float[] plain = encoderStates("batch3", false);
+        assertThat(Golden.maxAbsDiff(inference, plain)).isLessThan(1e-5 * maxAbs(plain));
+        assertThat(Golden.maxAbsDiff(inference, base)).isGreaterThan(1e-2);
     }
 }
