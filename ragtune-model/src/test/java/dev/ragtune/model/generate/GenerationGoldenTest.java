@@ -76,7 +76,7 @@ class GenerationGoldenTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"batch3", "batch2"})
-    void greedyFastPathEqualsScoredPath(String c) {
+    void greedyWithoutKeptScoresGivesTheGoldenIds(String c) {
         assertThat(run(c, EIGHT, false).sequences()).isDeepEqualTo(rows(c + ".greedy_ids"));
     }
 
