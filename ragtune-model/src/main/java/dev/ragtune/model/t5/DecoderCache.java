@@ -3,6 +3,7 @@ package dev.ragtune.model.t5;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * Key/value cache of one generation request: per decoder layer the self-attention keys/values of the tokens
@@ -31,12 +32,18 @@ public final class DecoderCache {
     private final NDManager manager;
     int length;
 
-    DecoderCache(NDManager manager, int layers, NDArray crossMask, NDArray selfBias, int maxLength,
+    /** A cache for {@code rows} rows with zeroed self-attention buffers of {@code maxLength} positions per layer. */
+    DecoderCache(NDManager manager, T5Config config, long rows, NDArray crossMask, NDArray selfBias, int maxLength,
                  FusedDecoderWeights fused) {
+        int layers = config.numDecoderLayers();
         this.fused = fused;
         this.manager = manager;
         this.selfKeys = new NDArray[layers];
         this.selfValues = new NDArray[layers];
+        for (int i = 0; i < layers; i++) {
+            selfKeys[i] = manager.zeros(new Shape(rows, config.numHeads(), config.dKv(), maxLength));
+            selfValues[i] = manager.zeros(new Shape(rows, config.numHeads(), maxLength, config.dKv()));
+        }
         this.crossKeys = new NDArray[layers];
         this.crossValues = new NDArray[layers];
         this.crossMask = crossMask;

@@ -4,16 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
  * Decoder weights concatenated for incremental decoding, where every op costs a JNI call and every matmul an
  * OpenMP fork/join: per layer the self-attention {@code q|k|v} weights as one {@code [3·inner, d]} matrix, the
  * gated feed-forward {@code wi_0|wi_1} as one {@code [2·d_ff, d]}, the cross-attention {@code q} (these three with
  * the preceding RMS norm's weight folded into their columns), all layers' cross-attention {@code k|v} as one
- * {@code [L·2·inner, d]} (one GEMM per request instead of 2·L), and the scalar constants of RMS norm and gelu_new
- * as tensors created once (DJL's {@code Number} overloads create one per call).
+ * {@code [L·2·inner, d]} (one GEMM per request instead of 2·L).
  *
  * <p>Sharp edges: these are COPIES of the {@link Linear} weights (≈ 71 MB more for flan-t5-small), built lazily
  * on the first decode and rebuilt when any source weight is replaced ({@link Linear#replaceWeight}, e.g. a LoRA
@@ -31,28 +28,19 @@ final class FusedDecoderWeights implements AutoCloseable {
     /** Per layer {@code [2·d_ff, d]}, columns scaled by the feed-forward norm weight; null when not gated. */
     final NDArray[] gatedWi;
     final NDArray crossKv;
-    final NDArray epsilon;
-    final NDArray negativeHalf;
-    final NDArray geluCubic;
-    final NDArray geluLinear;
 
     private FusedDecoderWeights(NDManager manager, NDArray[] sources, NDArray[] selfQkv, NDArray[] crossQ,
-                                NDArray[] gatedWi, NDArray crossKv, float epsilon, float geluCubic, float geluLinear) {
+                                NDArray[] gatedWi, NDArray crossKv) {
         this.manager = manager;
         this.sources = sources;
         this.selfQkv = selfQkv;
         this.crossQ = crossQ;
         this.gatedWi = gatedWi;
         this.crossKv = crossKv;
-        this.epsilon = manager.full(new Shape(), epsilon, DataType.FLOAT32);
-        this.negativeHalf = manager.full(new Shape(), -0.5f, DataType.FLOAT32);
-        this.geluCubic = manager.full(new Shape(), geluCubic, DataType.FLOAT32);
-        this.geluLinear = manager.full(new Shape(), geluLinear, DataType.FLOAT32);
     }
 
     /** Concatenates the blocks' current weights in a child manager of {@code parent}. */
-    static FusedDecoderWeights build(NDManager parent, T5Model.Block[] blocks, float epsilon, float geluCubic,
-                                     float geluLinear) {
+    static FusedDecoderWeights build(NDManager parent, T5Model.Block[] blocks) {
         NDManager manager = parent.newSubManager();
         try {
             NDArray[] sources = sourcesOf(blocks);
@@ -70,7 +58,7 @@ final class FusedDecoderWeights implements AutoCloseable {
                 crossParts.add(b.cv().weight());
             }
             NDArray crossKv = crossParts.size() == 0 ? null : concatRows(manager, crossParts);
-            return new FusedDecoderWeights(manager, sources, qkv, cq, wi, crossKv, epsilon, geluCubic, geluLinear);
+            return new FusedDecoderWeights(manager, sources, qkv, cq, wi, crossKv);
         } catch (RuntimeException e) {
             manager.close();
             throw e;

@@ -45,6 +45,7 @@ public final class T5Model implements AutoCloseable {
     private final Path source;
     /** Lazily built concatenated decoder weights; guarded by {@code this}. */
     private FusedDecoderWeights fused;
+    private final InferenceConstants constants;
 
     /** One T5 block: self-attention, cross-attention (decoder only), feed-forward, each with its RMS norm. */
     record Block(Linear q, Linear k, Linear v, Linear o, NDArray selfNorm,
@@ -55,6 +56,7 @@ public final class T5Model implements AutoCloseable {
     private T5Model(T5Config config, NDManager manager, WeightSource weights, Path source) {
         this.config = config;
         this.manager = manager;
+        this.constants = InferenceConstants.create(manager, (float) config.layerNormEpsilon());
         this.source = source;
         int d = config.dModel();
         int inner = config.innerDim();
@@ -248,13 +250,13 @@ public final class T5Model implements AutoCloseable {
      * {@link #rmsNorm(NDArray, NDArray)} for decoding: constants created once, in-place ops on its own temporaries
      * (inference only: autograd must not see them).
      */
-    private static NDArray rmsNorm(NDArray x, NDArray weight, FusedDecoderWeights c) {
+    private static NDArray rmsNorm(NDArray x, NDArray weight, InferenceConstants c) {
         return rmsScaled(x, c).muli(weight);
     }
 
     /** {@code x / sqrt(mean(x²) + eps)}: RMS norm without its weight, which the fused weights carry folded in. */
-    private static NDArray rmsScaled(NDArray x, FusedDecoderWeights c) {
-        return x.mul(x.square().mean(new int[] {-1}, true).addi(c.epsilon).powi(c.negativeHalf));
+    private static NDArray rmsScaled(NDArray x, InferenceConstants c) {
+        return x.mul(x.square().mean(new int[] {-1}, true).addi(c.epsilon()).powi(c.negativeHalf()));
     }
 
     /** {@code x + input · Wᵀ (+ adapter)}: one fused GEMM ({@code addmm}) when the linear carries no adapter. */
@@ -305,11 +307,12 @@ public final class T5Model implements AutoCloseable {
      * in one GEMM when layer {@code i} has them fused and neither carries an adapter, gelu_new with its constants
      * created once, the residual added by the wo GEMM itself.
      */
-    private NDArray feedForward(Block b, int i, NDArray x, FusedDecoderWeights c) {
+    private NDArray feedForward(Block b, int i, NDArray x, FusedDecoderWeights fw) {
+        InferenceConstants c = constants;
         NDArray act;
-        if (c.gatedWi[i] != null && b.wi0().adapter() == null && b.wi1().adapter() == null) {
+        if (fw.gatedWi[i] != null && b.wi0().adapter() == null && b.wi1().adapter() == null) {
             NDArray r = rmsScaled(x, c);
-            NDList gates = r.getNDArrayInternal().linear(r, c.gatedWi[i], null).singletonOrThrow().split(2, 1);
+            NDList gates = r.getNDArrayInternal().linear(r, fw.gatedWi[i], null).singletonOrThrow().split(2, 1);
             act = activation(gates.get(0), c).muli(gates.get(1));
         } else {
             NDArray h = rmsNorm(x, b.ffNorm(), c);
@@ -322,11 +325,11 @@ public final class T5Model implements AutoCloseable {
     }
 
     /** The activation into a new array; gelu_new as {@code x·sigmoid(2z)} with in-place steps on temporaries. */
-    private NDArray activation(NDArray x, FusedDecoderWeights c) {
+    private NDArray activation(NDArray x, InferenceConstants c) {
         if (!config.activation().equals("gelu_new")) {
             return activation(x);
         }
-        NDArray twoZ = x.square().muli(c.geluCubic).addi(c.geluLinear).muli(x);
+        NDArray twoZ = x.square().muli(c.geluCubic()).addi(c.geluLinear()).muli(x);
         return twoZ.getNDArrayInternal().sigmoid().muli(x);
     }
 
@@ -386,7 +389,7 @@ public final class T5Model implements AutoCloseable {
         if (attentionMask == null) {
             attentionMask = inputIds.onesLike();
         }
-        FusedDecoderWeights c = fusedDecoderWeights();
+        InferenceConstants c = constants;
         int h = config.numHeads();
         int dk = config.dKv();
         long rows = batch * s;
@@ -571,33 +574,36 @@ public final class T5Model implements AutoCloseable {
 
     /** As {@link #startDecoding(EncoderOutput, NDArray, int)}; {@code fuse} false takes the plain per-linear path. */
     DecoderCache startDecoding(EncoderOutput enc, NDArray rows, int maxLength, boolean fuse) {
-        NDArray hidden = enc.lastHiddenState();
-        NDArray mask = enc.attentionMask();
-        if (rows != null) {
-            hidden = hidden.get(rows);
-            mask = mask.get(rows);
-        }
-        NDManager scope = hidden.getManager();
-        boolean padded = mask.toType(DataType.INT64, false).min().getLong() == 0;
+        NDManager scope = enc.lastHiddenState().getManager();
         FusedDecoderWeights weights = fuse ? fusedDecoderWeights() : null;
-        long n = hidden.getShape().get(0);
-        DecoderCache cache = new DecoderCache(scope, decoderBlocks.length, padded ? keyMask(mask) : null,
-                withCausalMask(positionBias(scope, false, maxLength, maxLength, 0), maxLength), maxLength, weights);
-        for (int i = 0; i < decoderBlocks.length; i++) {
-            cache.selfKeys[i] = scope.zeros(new Shape(n, config.numHeads(), config.dKv(), maxLength));
-            cache.selfValues[i] = scope.zeros(new Shape(n, config.numHeads(), maxLength, config.dKv()));
-        }
         boolean crossAdapters = false;
         for (Block b : decoderBlocks) {
             crossAdapters |= b.ck().adapter() != null || b.cv().adapter() != null;
         }
-        // projections and their strided views live in a temporary scope: only the row-major copies stay in the cache
+        // intermediates (selected rows, bucket ids, the unmasked bias, projections and their strided views) live in
+        // a temporary scope: only the masks, the masked bias and the row-major cross keys/values stay with the cache
         try (NDManager temp = scope.newSubManager()) {
+            NDArray hidden = enc.lastHiddenState();
+            NDArray mask = enc.attentionMask();
+            hidden.tempAttach(temp); // what is computed from them lands in temp; they return to scope afterwards
+            mask.tempAttach(temp);
+            if (rows != null) {
+                hidden = hidden.get(rows);
+                mask = mask.get(rows);
+            }
+            boolean padded = mask.toType(DataType.INT64, false).min().getLong() == 0;
+            NDArray crossMask = padded ? keyMask(mask) : null;
+            if (crossMask != null) {
+                crossMask.attach(scope);
+            }
+            NDArray selfBias = withCausalMask(positionBias(temp, false, maxLength, maxLength, 0), maxLength);
+            selfBias.attach(scope);
+            DecoderCache cache = new DecoderCache(scope, config, hidden.getShape().get(0), crossMask, selfBias,
+                    maxLength, weights);
             if (weights != null && !crossAdapters) {
                 // one GEMM for all layers: [N, S, L·2·inner] → per layer views [N, S, H, dk], same strides as below
                 Shape s = hidden.getShape();
                 NDArray all = hidden.getNDArrayInternal().linear(hidden, weights.crossKv, null).singletonOrThrow();
-                all.attach(temp);
                 NDList parts = all.reshape(s.get(0), s.get(1), 2L * decoderBlocks.length, config.numHeads(),
                         config.dKv()).split(2L * decoderBlocks.length, 2);
                 for (int i = 0; i < decoderBlocks.length; i++) {
@@ -608,12 +614,8 @@ public final class T5Model implements AutoCloseable {
             }
             for (int i = 0; i < decoderBlocks.length; i++) {
                 Block b = decoderBlocks[i];
-                NDArray k = b.ck().forward(hidden);
-                NDArray v = b.cv().forward(hidden);
-                k.attach(temp);
-                v.attach(temp);
-                cache.crossKeys[i] = contiguous(splitHeads(k).transpose(0, 1, 3, 2), scope);
-                cache.crossValues[i] = contiguous(splitHeads(v), scope);
+                cache.crossKeys[i] = contiguous(splitHeads(b.ck().forward(hidden)).transpose(0, 1, 3, 2), scope);
+                cache.crossValues[i] = contiguous(splitHeads(b.cv().forward(hidden)), scope);
             }
             return cache;
         }
@@ -649,9 +651,7 @@ public final class T5Model implements AutoCloseable {
             if (fused != null) {
                 fused.close();
             }
-            float twoC = (float) (2 * Math.sqrt(2.0 / Math.PI));
-            fused = FusedDecoderWeights.build(manager, decoderBlocks, (float) config.layerNormEpsilon(),
-                    twoC * 0.044715f, twoC);
+            fused = FusedDecoderWeights.build(manager, decoderBlocks);
         }
         return fused;
     }
@@ -682,14 +682,14 @@ public final class T5Model implements AutoCloseable {
             NDArray v;
             if (fw != null && b.q().adapter() == null && b.k().adapter() == null && b.v().adapter() == null) {
                 // one GEMM with the norm weight folded in; [N, 3·H·dk] is [N, 3H, 1, dk], a key row its own transpose
-                NDArray r = rmsScaled(x, fw);
+                NDArray r = rmsScaled(x, constants);
                 NDList qkv = r.getNDArrayInternal().linear(r, fw.selfQkv[i], null).singletonOrThrow()
                         .reshape(n, 3L * h, 1, dk).split(3, 1);
                 q = qkv.get(0);
                 kT = qkv.get(1).reshape(n, h, dk, 1);
                 v = qkv.get(2);
             } else {
-                NDArray normed = fw == null ? rmsNorm(x, b.selfNorm()) : rmsNorm(x, b.selfNorm(), fw);
+                NDArray normed = fw == null ? rmsNorm(x, b.selfNorm()) : rmsNorm(x, b.selfNorm(), constants);
                 q = b.q().forward(normed).reshape(n, h, 1, dk);
                 kT = b.k().forward(normed).reshape(n, h, dk, 1);
                 v = b.v().forward(normed).reshape(n, h, 1, dk);
@@ -702,10 +702,10 @@ public final class T5Model implements AutoCloseable {
             if (fw != null) {
                 x = addLinear(x, b.o(), att);
                 if (b.cq().adapter() == null) {
-                    NDArray r = rmsScaled(x, fw);
+                    NDArray r = rmsScaled(x, constants);
                     cq = r.getNDArrayInternal().linear(r, fw.crossQ[i], null).singletonOrThrow();
                 } else {
-                    cq = b.cq().forward(rmsNorm(x, b.crossNorm(), fw));
+                    cq = b.cq().forward(rmsNorm(x, b.crossNorm(), constants));
                 }
             } else {
                 x = x.add(b.o().forward(att));
@@ -719,7 +719,7 @@ public final class T5Model implements AutoCloseable {
                 x = feedForward(b, x.add(b.co().forward(cross)));
             }
         }
-        x = fw == null ? rmsNorm(x, decoderFinalNorm) : rmsNorm(x, decoderFinalNorm, fw);
+        x = fw == null ? rmsNorm(x, decoderFinalNorm) : rmsNorm(x, decoderFinalNorm, constants);
         cache.length = pos + 1;
         if (config.tieWordEmbeddings()) {
             x = x.mul((float) Math.pow(config.dModel(), -0.5));
