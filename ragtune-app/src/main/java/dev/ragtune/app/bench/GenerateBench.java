@@ -181,11 +181,11 @@ public final class GenerateBench implements Callable<Integer> {
                     sweeps[r - 3] = (System.nanoTime() - t0) / 1e9;
                 }
             }
-            NDArray ids = scope.create(prompt, new Shape(1, prompt.length));
             for (int r = 0; r < enc.length; r++) {
                 try (NDManager req = scope.newSubManager()) {
+                    NDArray ids = req.create(prompt, new Shape(1, prompt.length)); // so the request's arrays stay in req
                     long t0 = System.nanoTime();
-                    model.startDecoding(model.encodeForInference(ids.duplicate(), ids.onesLike()), null, newTokens + 1);
+                    model.startDecoding(model.encodeForInference(ids, ids.onesLike()), null, newTokens + 1);
                     enc[r] = (System.nanoTime() - t0) / 1e9;
                 }
             }
