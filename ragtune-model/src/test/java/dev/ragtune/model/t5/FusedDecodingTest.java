@@ -82,19 +82,22 @@ class FusedDecodingTest {
         return m;
     }
 
+    /** On every linear whose name matches, an adapter adding half the layer's own output (x·Wᵀ / 2). */
+    private void attachHalfAdapters(java.util.function.Predicate<String> names) {
+        for (Linear l : model.linears().values()) {
+            if (names.test(l.name())) {
+                NDArray w = l.weight();
+                model.setAdapter(l.name(), x -> x.getNDArrayInternal().linear(x, w, null).singletonOrThrow().mul(0.5f));
+            }
+        }
+    }
+
     @Test
     void adaptersOnQvFeedForwardAndCrossAreNotBypassed() {
         float[] base = stepLogits("batch3", true);
-        for (Linear l : model.linears().values()) {
-            String n = l.name();
-            boolean target = n.startsWith("decoder.") && (n.endsWith("SelfAttention.q") || n.endsWith("SelfAttention.v")
-                    || n.endsWith("wi_1") || n.endsWith("EncDecAttention.k") || n.endsWith("EncDecAttention.q")
-                    || n.endsWith("SelfAttention.o") || n.endsWith("DenseReluDense.wo"));
-            if (target) {
-                NDArray w = l.weight();
-                model.setAdapter(n, x -> x.getNDArrayInternal().linear(x, w, null).singletonOrThrow().mul(0.5f));
-            }
-        }
+        attachHalfAdapters(n -> n.startsWith("decoder.") && (n.endsWith("SelfAttention.q")
+                || n.endsWith("SelfAttention.v") || n.endsWith("wi_1") || n.endsWith("EncDecAttention.k")
+                || n.endsWith("EncDecAttention.q") || n.endsWith("SelfAttention.o") || n.endsWith("DenseReluDense.wo")));
         float[] fused = stepLogits("batch3", true);
         float[] plain = stepLogits("batch3", false);
         assertThat(Golden.maxAbsDiff(fused, plain)).isLessThan(1e-5 * maxAbs(plain));
@@ -130,14 +133,8 @@ class FusedDecodingTest {
     @Test
     void inferenceEncoderAppliesAdaptersOnQvOAndWo() {
         float[] base = encoderStates("batch3", true);
-        for (Linear l : model.linears().values()) {
-            String n = l.name();
-            if (n.startsWith("encoder.") && (n.endsWith(".q") || n.endsWith(".v") || n.endsWith(".o")
-                    || n.endsWith(".wo"))) {
-                NDArray w = l.weight();
-                model.setAdapter(n, x -> x.getNDArrayInternal().linear(x, w, null).singletonOrThrow().mul(0.5f));
-            }
-        }
+        attachHalfAdapters(n -> n.startsWith("encoder.") && (n.endsWith(".q") || n.endsWith(".v") || n.endsWith(".o")
+                || n.endsWith(".wo")));
         float[] inference = encoderStates("batch3", true);
         float[] plain = encoderStates("batch3", false);
         assertThat(Golden.maxAbsDiff(inference, plain)).isLessThan(1e-5 * maxAbs(plain));
