@@ -394,32 +394,40 @@ public final class T5Model implements AutoCloseable {
         int dk = config.dKv();
         long rows = batch * s;
         NDManager outer = inputIds.getManager();
-        NDArray bias = positionBias(outer, true, s, s, 0);
-        NDArray maskedBias = bias.add(keyMask(attentionMask));
-        NDArray x = Linear.embed(inputIds, shared).reshape(rows, config.dModel());
-        for (Block b : encoderBlocks) {
-            try (NDManager blockScope = outer.newSubManager()) {
+        // everything but the result and its position bias lives in a working scope: layer outputs are closed as the
+        // next layer is done, the masked bias at the end
+        try (NDManager work = outer.newSubManager()) {
+            inputIds.tempAttach(work);
+            attentionMask.tempAttach(work);
+            NDArray bias = positionBias(work, true, s, s, 0);
+            NDArray maskedBias = bias.add(keyMask(attentionMask));
+            NDArray x = Linear.embed(inputIds, shared).reshape(rows, config.dModel());
+            for (Block b : encoderBlocks) {
                 NDArray in = x;
-                in.tempAttach(blockScope);
-                NDArray normed = rmsNorm(in, b.selfNorm(), c);
-                NDArray q = b.q().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 1, 3);
-                NDArray k = b.k().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 3, 1);
-                NDArray v = b.v().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 1, 3);
-                NDArray att = q.matMul(k).addi(maskedBias).softmax(-1).matMul(v).transpose(0, 2, 1, 3)
-                        .reshape(rows, (long) h * dk);
-                NDArray y = addLinear(in, b.o(), att);
-                NDArray hh = rmsNorm(y, b.ffNorm(), c);
-                NDArray act = activation(b.wi0().forward(hh), c);
-                if (b.wi1() != null) {
-                    act = act.muli(b.wi1().forward(hh));
+                try (NDManager blockScope = work.newSubManager()) {
+                    in.tempAttach(blockScope);
+                    NDArray normed = rmsNorm(in, b.selfNorm(), c);
+                    NDArray q = b.q().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 1, 3);
+                    NDArray k = b.k().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 3, 1);
+                    NDArray v = b.v().forward(normed).reshape(batch, s, h, dk).transpose(0, 2, 1, 3);
+                    NDArray att = q.matMul(k).addi(maskedBias).softmax(-1).matMul(v).transpose(0, 2, 1, 3)
+                            .reshape(rows, (long) h * dk);
+                    NDArray y = addLinear(in, b.o(), att);
+                    NDArray hh = rmsNorm(y, b.ffNorm(), c);
+                    NDArray act = activation(b.wi0().forward(hh), c);
+                    if (b.wi1() != null) {
+                        act = act.muli(b.wi1().forward(hh));
+                    }
+                    x = addLinear(y, b.wo(), act);
+                    x.attach(work);
                 }
-                NDArray out = addLinear(y, b.wo(), act);
-                out.attach(outer);
-                x = out;
+                in.close();
             }
+            x = rmsNorm(x, encoderFinalNorm, c).reshape(batch, s, config.dModel());
+            x.attach(outer);
+            bias.attach(outer);
+            return new EncoderOutput(x, attentionMask, List.of(), bias);
         }
-        x = rmsNorm(x, encoderFinalNorm, c).reshape(batch, s, config.dModel());
-        return new EncoderOutput(x, attentionMask, List.of(), bias);
     }
 
     /** Encodes; with {@code keepHiddenStates} the HF {@code output_hidden_states} tuple is returned too. */
