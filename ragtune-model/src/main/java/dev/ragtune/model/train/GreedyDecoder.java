@@ -1,6 +1,5 @@
 package dev.ragtune.model.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ragtune.model.t5.DecoderCache;
@@ -42,8 +41,10 @@ public final class GreedyDecoder {
             long[] last = new long[n];
             Arrays.fill(last, model.config().decoderStartTokenId());
             for (int step = 0; step < maxNewTokens; step++) {
-                NDArray logits = model.decodeStep(scope.create(last), cache);
-                long[] next = logits.argMax(-1).toLongArray();
+                long[] next;
+                try (NDManager stepScope = scope.newSubManager()) { // a step's arrays are freed with the step
+                    next = model.decodeStep(stepScope.create(last), cache).argMax(-1).toLongArray();
+                }
                 boolean all = true;
                 for (int i = 0; i < n; i++) {
                     if (done[i]) {
