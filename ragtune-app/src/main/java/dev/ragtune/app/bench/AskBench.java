@@ -12,7 +12,8 @@ import dev.ragtune.rag.answer.Answer;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.ExtractiveGenerator;
 import dev.ragtune.rag.answer.Generator;
-import dev.ragtune.rag.collection.Collection;
+import dev.ragtune.rag.corpus.Corpora;
+import dev.ragtune.rag.corpus.Retriever;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.embed.OnnxEmbedder;
 import java.io.BufferedReader;
@@ -36,8 +37,9 @@ import picocli.CommandLine.Option;
 @Command(name = "ask", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "p50/p95 of embed, search, rerank, prompt, generate and total for ask, extractive and generative.")
 public final class AskBench implements Callable<Integer> {
-    @Option(names = "--collection", required = true, description = "A collection (e.g. 10k chunks of the anchors corpus).")
-    Path collection;
+    @Option(names = "--collection", required = true, paramLabel = "DIR|URI",
+            description = "A collection folder or SolrCloud URI (e.g. 10k chunks of the anchors corpus).")
+    String collection;
 
     @Option(names = "--questions", required = true,
             description = "JSONL with a \"question\", \"query\" or \"text\" field per line.")
@@ -65,8 +67,8 @@ public final class AskBench implements Callable<Integer> {
         List<String> qs = readQuestions();
         System.out.printf(Locale.ROOT, "ask bench: %d questions, k=%d, collection %s%n", qs.size(), k, collection);
         System.out.println("load before: " + Machine.loadavg());
-        try (Collection c = Collection.open(collection); Embedder embedder = OnnxEmbedder.allMiniLmL6V2()) {
-            System.out.printf(Locale.ROOT, "collection: %d chunks, index %s%n", c.size(), c.manifest().index().kind());
+        try (Retriever c = Corpora.open(collection); Embedder embedder = OnnxEmbedder.allMiniLmL6V2()) {
+            System.out.println("collection: " + c.description());
             try (Generator g = new ExtractiveGenerator(embedder, null)) {
                 report("extractive", run(c, embedder, g, qs));
             }
@@ -91,7 +93,7 @@ public final class AskBench implements Callable<Integer> {
         return 0;
     }
 
-    private List<Answer> run(Collection c, Embedder embedder, Generator g, List<String> qs) {
+    private List<Answer> run(Retriever c, Embedder embedder, Generator g, List<String> qs) {
         AskPipeline pipeline = new AskPipeline(c, embedder, null, g);
         AskPipeline.Options o = new AskPipeline.Options(k, 20, dev.ragtune.rag.retrieve.RetrievalMode.HYBRID, null, false, null);
         pipeline.ask(qs.get(0), o); // warm-up

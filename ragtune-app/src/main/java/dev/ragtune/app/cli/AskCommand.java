@@ -11,7 +11,8 @@ import dev.ragtune.rag.answer.ExtractiveGenerator;
 import dev.ragtune.rag.answer.Generator;
 import dev.ragtune.rag.answer.PromptTemplate;
 import dev.ragtune.rag.answer.SentenceScorer;
-import dev.ragtune.rag.collection.Collection;
+import dev.ragtune.rag.corpus.Corpora;
+import dev.ragtune.rag.corpus.Retriever;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.rerank.CrossEncoderReranker;
@@ -40,8 +41,9 @@ public final class AskCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--collection", paramLabel = "DIR", description = "Collection folder (not needed with --no-rag).")
-    Path collection;
+    @Option(names = "--collection", paramLabel = "DIR|URI",
+            description = "Collection folder or SolrCloud URI (solr://ZK_HOST:PORT/NAME); not needed with --no-rag.")
+    String collection;
 
     @Mixin GeneratorOptions generatorOptions;
 
@@ -85,9 +87,10 @@ public final class AskCommand implements Callable<Integer> {
         }
         RetrievalMode m = retrieval.mode(spec);
         PromptTemplate tpl = template == null ? PromptTemplate.DEFAULT : PromptTemplate.load(template);
-        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, retrieval.params(spec), noRag, tpl);
-        try (Collection c = noRag ? null : Collection.open(collection);
-             Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
+        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, retrieval.params(spec), noRag, tpl,
+                retrieval.fusion(spec), retrieval.filter(spec));
+        try (Retriever c = noRag ? null : Corpora.open(collection);
+             Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c);
              Reranker reranker = rerankerDir == null ? null : CrossEncoderReranker.load(rerankerDir);
              Generator generator = generatorOptions.given() ? generatorOptions.open()
                      : new ExtractiveGenerator(embedder, reranker == null ? null : SentenceScorer.byReranker(reranker))) {

@@ -1,6 +1,6 @@
 package dev.ragtune.app.cli;
 
-import dev.ragtune.rag.collection.Manifest;
+import dev.ragtune.rag.corpus.Retriever;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.embed.OnnxEmbedder;
 import java.nio.file.Path;
@@ -23,12 +23,12 @@ public final class EmbedderOption {
      * Opens the embedder a collection was built with: the chosen one if given (the collection checks it), else the
      * bundled default, which must then be the collection's.
      */
-    public Embedder openFor(Manifest manifest, Path collection) {
+    public Embedder openFor(Retriever corpus) {
         Embedder e = open();
-        if (dir == null && !e.id().equals(manifest.embedder().id())) {
+        if (dir == null && !e.id().equals(corpus.embedderId())) {
             e.close();
-            throw new IllegalArgumentException("collection " + collection + " was built with embedder "
-                    + manifest.embedder().id() + "; pass --embedder DIR with that model's folder");
+            throw new IllegalArgumentException("collection " + corpus.location() + " was built with embedder "
+                    + corpus.embedderId() + "; pass --embedder DIR with that model's folder");
         }
         return e;
     }

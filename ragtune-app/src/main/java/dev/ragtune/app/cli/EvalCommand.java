@@ -5,8 +5,9 @@ import dev.ragtune.rag.answer.ExtractiveGenerator;
 import dev.ragtune.rag.answer.Generator;
 import dev.ragtune.rag.answer.PromptTemplate;
 import dev.ragtune.rag.answer.SentenceScorer;
-import dev.ragtune.rag.collection.Collection;
-import dev.ragtune.rag.collection.StoredChunk;
+import dev.ragtune.rag.corpus.Corpora;
+import dev.ragtune.rag.corpus.Retriever;
+import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.eval.Bootstrap;
 import dev.ragtune.rag.eval.EvalQuestion;
@@ -58,8 +59,9 @@ import picocli.CommandLine.Spec;
 public final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--collection", paramLabel = "DIR", description = "Collection to retrieve from (not needed for no-rag alone).")
-    Path collection;
+    @Option(names = "--collection", paramLabel = "DIR|URI",
+            description = "Collection folder or SolrCloud URI to retrieve from (not needed for no-rag alone).")
+    String collection;
 
     @Option(names = "--questions", required = true, paramLabel = "FILE", description = "Question file (JSONL or SQuAD .json).")
     Path questions;
@@ -155,24 +157,21 @@ public final class EvalCommand implements Callable<Integer> {
         PromptTemplate tpl = template == null ? PromptTemplate.DEFAULT : PromptTemplate.load(template);
         Map<String, String> about = new LinkedHashMap<>();
         about.put("questions", questions + " (" + loaded.format() + ", " + qs.size() + " used)");
-        try (Collection c = retrieves ? Collection.open(collection) : null;
-             Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
+        try (Retriever c = retrieves ? Corpora.open(collection) : null;
+             Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c);
              CrossEncoderReranker reranker = names.contains("rag+rerank") ? CrossEncoderReranker.load(rerankerDir) : null;
              Generator generative = model == null ? null : generatorLoader.load(generatorOptions);
              Generator extractive = new ExtractiveGenerator(embedder, null);
              Generator extractiveReranked = reranker == null ? null
                      : new ExtractiveGenerator(embedder, SentenceScorer.byReranker(reranker))) {
             if (c != null) {
-                Set<String> chunkIds = new HashSet<>(), docIds = new HashSet<>();
-                for (StoredChunk sc : c.chunks()) {
-                    chunkIds.add(sc.chunk().id());
-                    docIds.add(sc.chunk().docId());
-                }
-                for (String w : Evaluation.missingGold(qs, chunkIds, docIds)) {
+                Set<String> docIds = new HashSet<>();
+                for (SourceEntry s : c.sources()) docIds.addAll(s.docIds());
+                for (String w : Evaluation.missingGold(qs, c.chunkIds(), docIds)) {
                     err.println("warning: " + w);
                     warnings.add(w);
                 }
-                about.put("collection", collection + " (" + c.size() + " chunks, index " + c.manifest().index().kind() + ")");
+                about.put("collection", collection + " (" + c.description() + ")");
             }
             about.put("embedder", embedder.id());
             about.put("retrieval", retrieval.label() + ", k " + k + ", candidates " + candidates);
@@ -181,7 +180,8 @@ public final class EvalCommand implements Callable<Integer> {
             List<Evaluation.Config> list = new ArrayList<>();
             for (String name : names) {
                 boolean noRag = name.equals("no-rag");
-                AskPipeline.Options options = new AskPipeline.Options(k, candidates, retrieval, searchParams, noRag, tpl);
+                AskPipeline.Options options = new AskPipeline.Options(k, candidates, retrieval, searchParams, noRag, tpl,
+                        retrievalOptions.fusion(spec), retrievalOptions.filter(spec));
                 Generator g = generative != null ? generative : name.equals("rag+rerank") ? extractiveReranked : extractive;
                 list.add(new Evaluation.Config(name, new AskPipeline(noRag ? null : c, embedder,
                         name.equals("rag+rerank") ? reranker : null, g), options));

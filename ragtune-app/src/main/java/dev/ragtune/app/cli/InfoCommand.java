@@ -1,10 +1,10 @@
 package dev.ragtune.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ragtune.rag.collection.Collection;
-import dev.ragtune.rag.collection.SourceEntry;
+import dev.ragtune.rag.corpus.Corpora;
+import dev.ragtune.rag.corpus.Retriever;
+import dev.ragtune.rag.corpus.SourceEntry;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,14 +17,14 @@ import picocli.CommandLine.Spec;
 public final class InfoCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--collection", required = true, paramLabel = "DIR", description = "Collection folder.")
-    Path collection;
+    @Option(names = "--collection", required = true, paramLabel = "DIR|URI", description = "Collection folder or SolrCloud URI.")
+    String collection;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Collection c = Collection.open(collection)) {
-            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(c.manifest()));
+        try (Retriever c = Corpora.open(collection)) {
+            out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(c.about()));
             for (SourceEntry s : c.sources()) {
                 out.printf("%6d chunks  %10d bytes  %s%n", s.ordinals().size(), s.bytes(), s.source());
             }

@@ -1,9 +1,11 @@
 package dev.ragtune.app.cli;
 
-import dev.ragtune.rag.collection.CollectionSettings;
 import dev.ragtune.rag.collection.CollectionWriter;
 import dev.ragtune.rag.collection.Ingestion;
-import dev.ragtune.rag.collection.Manifest;
+import dev.ragtune.rag.corpus.Corpora;
+import dev.ragtune.rag.corpus.CorpusSettings;
+import dev.ragtune.rag.corpus.CorpusWriter;
+import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.embed.Embedder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,8 +30,16 @@ import picocli.CommandLine.Spec;
 public final class IngestCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--collection", required = true, paramLabel = "DIR", description = "Collection folder (created if missing).")
-    Path collection;
+    @Option(names = "--collection", required = true, paramLabel = "DIR|URI",
+            description = "Collection folder, or a SolrCloud collection (solr://ZK_HOST:PORT[,HOST:PORT…]/NAME or "
+                    + "solr+http://HOST:PORT/solr/NAME); created if missing.")
+    String collection;
+
+    @Option(names = "--shards", paramLabel = "N", description = "SolrCloud: shards of a new collection (default 1).")
+    Integer shards;
+
+    @Option(names = "--replicas", paramLabel = "N", description = "SolrCloud: replicas per shard of a new collection (default 1).")
+    Integer replicas;
 
     @Option(names = "--index", paramLabel = "KIND",
             description = "Dense index: flat (exact), ivf or hnsw. New collections default to flat; on an existing "
@@ -71,15 +81,21 @@ public final class IngestCommand implements Callable<Integer> {
         }
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
-        CollectionSettings settings;
+        CorpusSettings settings;
         try {
             settings = settings();
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Embedder embedder = embedderOption.open();
-             CollectionWriter writer = CollectionWriter.open(collection, embedder, settings)) {
-            if (reindex && !settings.indexGiven()) writer.reindex(writer.manifest().index());
+             CorpusWriter writer = Corpora.openWriter(collection, embedder, settings)) {
+            if (reindex && !settings.indexGiven()) {
+                if (!(writer instanceof CollectionWriter local)) {
+                    throw new IllegalArgumentException("--reindex rebuilds a local folder's dense index; " + collection
+                            + " keeps its own indexes");
+                }
+                local.reindex(local.manifest().index());
+            }
             Progress progress = new Progress(System.err, "chunks");
             List<String> failures = new ArrayList<>();
             Ingestion.Listener listener = new Ingestion.Listener() {
@@ -117,11 +133,16 @@ public final class IngestCommand implements Callable<Integer> {
             Ingestion.Report report = paths.isEmpty() ? new Ingestion.Report(0, 0, 0, 0, 0, 0)
                     : new Ingestion(writer, embedder, listener).run(paths);
             if (report.files() > 0) progress.finish(report.chunksAdded(), "files " + report.files() + "/" + report.files());
-            Manifest m = writer.commit();
+            writer.commit();
+            int documents = 0, chunks = 0;
+            for (SourceEntry s : writer.sources()) {
+                documents += s.docIds().size();
+                chunks += s.ordinals().size();
+            }
+            String index = writer instanceof CollectionWriter local ? local.manifest().index().kind() : "the backend's";
             out.printf("%s: %d file(s) ingested, %d unchanged, %d failed; %d chunks added, %d replaced; collection now "
                             + "%d documents, %d chunks (index %s)%n", collection, report.ingested(), report.unchanged(),
-                    report.failed(), report.chunksAdded(), report.chunksReplaced(), m.documents(), m.chunks(),
-                    m.index().kind());
+                    report.failed(), report.chunksAdded(), report.chunksReplaced(), documents, chunks, index);
             out.flush();
             if (report.failed() > 0) {
                 err.println("some files were not ingested (" + String.join(", ", failures) + "); fix them and run again");
@@ -131,17 +152,17 @@ public final class IngestCommand implements Callable<Integer> {
         }
     }
 
-    private CollectionSettings settings() {
+    private CorpusSettings settings() {
         Map<String, String> params = new LinkedHashMap<>();
         if (nlist != null) params.put("nlist", nlist.toString());
         if (m != null) params.put("m", m.toString());
         if (beamWidth != null) params.put("beamWidth", beamWidth.toString());
         String kind = index == null ? "flat" : index;
-        Manifest.ChunkingInfo chunking = null;
-        if (chunkTokens != null || overlap != null) {
-            chunking = new Manifest.ChunkingInfo(chunkTokens == null ? CollectionSettings.DEFAULT_CHUNKING.chunkTokens() : chunkTokens,
-                    overlap == null ? CollectionSettings.DEFAULT_CHUNKING.overlapTokens() : overlap);
+        if ((shards != null && shards < 1) || (replicas != null && replicas < 1)) {
+            throw new IllegalArgumentException("--shards and --replicas must be >= 1");
         }
-        return new CollectionSettings(new Manifest.IndexInfo(kind, params), index != null, chunking, language);
+        CorpusSettings s = new CorpusSettings(kind, params, index != null, chunkTokens == null ? 0 : chunkTokens,
+                overlap == null ? 0 : overlap, language, shards == null ? 0 : shards, replicas == null ? 0 : replicas);
+        return s;
     }
 }

@@ -1,7 +1,12 @@
 package dev.ragtune.app.cli;
 
+import dev.ragtune.rag.corpus.HitFilter;
 import dev.ragtune.rag.index.SearchParams;
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,6 +21,31 @@ public final class RetrievalOptions {
 
     @Option(names = "--ef", defaultValue = "0", description = "HNSW: beam width at query time (0 = the index's default).")
     int ef;
+
+    @Option(names = "--source", paramLabel = "FILE",
+            description = "Only chunks of this ingested file (its path or file name); repeat for several.")
+    List<String> sources = new ArrayList<>();
+
+    @Option(names = "--doc", paramLabel = "ID", description = "Only chunks of this document id; repeat for several.")
+    List<String> docs = new ArrayList<>();
+
+    @Option(names = "--lang", paramLabel = "LANG", description = "Only chunks in this language (en, pt); repeat for several.")
+    List<String> languages = new ArrayList<>();
+
+    /** The filter of --source/--doc/--lang (none given: every chunk). */
+    public HitFilter filter(CommandSpec spec) {
+        try {
+            return new HitFilter(new HashSet<>(sources), new HashSet<>(docs),
+                    new HashSet<>(languages));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The hybrid fusion (today the default; issue 13 adds --fusion). */
+    public HybridFusion fusion(CommandSpec spec) {
+        return HybridFusion.DEFAULT;
+    }
 
     /** The mode; an unknown one is a usage error of {@code spec}'s command. */
     public RetrievalMode mode(CommandSpec spec) {

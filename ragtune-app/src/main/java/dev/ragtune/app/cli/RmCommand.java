@@ -1,10 +1,10 @@
 package dev.ragtune.app.cli;
 
-import dev.ragtune.rag.collection.Collection;
-import dev.ragtune.rag.collection.CollectionSettings;
-import dev.ragtune.rag.collection.CollectionWriter;
-import dev.ragtune.rag.collection.Manifest;
-import dev.ragtune.rag.collection.SourceEntry;
+import dev.ragtune.rag.corpus.Corpora;
+import dev.ragtune.rag.corpus.CorpusSettings;
+import dev.ragtune.rag.corpus.CorpusWriter;
+import dev.ragtune.rag.corpus.Retriever;
+import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.embed.Embedder;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,8 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class RmCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--collection", required = true, paramLabel = "DIR", description = "Collection folder.")
-    Path collection;
+    @Option(names = "--collection", required = true, paramLabel = "DIR|URI", description = "Collection folder or SolrCloud URI.")
+    String collection;
 
     @Mixin EmbedderOption embedderOption;
 
@@ -34,13 +34,12 @@ public final class RmCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Manifest manifest;
-        try (Collection c = Collection.open(collection)) {
-            manifest = c.manifest();
+        Embedder opened;
+        try (Retriever c = Corpora.open(collection)) {
+            opened = embedderOption.openFor(c);
         }
-        try (Embedder embedder = embedderOption.openFor(manifest, collection);
-             CollectionWriter writer = CollectionWriter.open(collection, embedder,
-                     new CollectionSettings(manifest.index(), false, null, manifest.language()))) {
+        try (Embedder embedder = opened;
+             CorpusWriter writer = Corpora.openWriter(collection, embedder, CorpusSettings.defaults())) {
             int removed = 0;
             int missing = 0;
             for (Path p : paths) {
@@ -57,8 +56,13 @@ public final class RmCommand implements Callable<Integer> {
                     out.println("removed " + s);
                 }
             }
-            Manifest m = writer.commit();
-            out.printf("%d file(s) removed; collection now %d documents, %d chunks%n", removed, m.documents(), m.chunks());
+            writer.commit();
+            int documents = 0, chunks = 0;
+            for (SourceEntry s : writer.sources()) {
+                documents += s.docIds().size();
+                chunks += s.ordinals().size();
+            }
+            out.printf("%d file(s) removed; collection now %d documents, %d chunks%n", removed, documents, chunks);
             return missing > 0 ? 3 : 0;
         }
     }

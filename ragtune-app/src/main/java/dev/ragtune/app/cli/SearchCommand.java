@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ragtune.rag.collection.Collection;
+import dev.ragtune.rag.corpus.Corpora;
+import dev.ragtune.rag.corpus.Retriever;
+import dev.ragtune.rag.corpus.SearchRequest;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.Hit;
@@ -34,8 +36,9 @@ public final class SearchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--collection", required = true, paramLabel = "DIR", description = "Collection folder.")
-    Path collection;
+    @Option(names = "--collection", required = true, paramLabel = "DIR|URI",
+            description = "Collection folder, or a SolrCloud collection (solr://ZK_HOST:PORT/NAME, solr+http://HOST:PORT/solr/NAME).")
+    String collection;
 
     @Option(names = "-k", defaultValue = "5", description = "Number of hits.")
     int k;
@@ -66,10 +69,10 @@ public final class SearchCommand implements Callable<Integer> {
         RetrievalMode m = retrieval.mode(spec);
         SearchParams params = retrieval.params(spec);
         PrintWriter out = spec.commandLine().getOut();
-        try (Collection c = Collection.open(collection);
-             Embedder embedder = m == RetrievalMode.BM25 ? null : embedderOption.openFor(c.manifest(), collection)) {
+        try (Retriever c = Corpora.open(collection);
+             Embedder embedder = m == RetrievalMode.BM25 ? null : embedderOption.openFor(c)) {
             if (queries == null) {
-                SearchResult r = c.search(query, m, k, candidates, params, embedder);
+                SearchResult r = c.search(request(query, m, params), embedder);
                 if (json) out.println(JSON.writeValueAsString(toJson(null, r)));
                 else printText(out, r);
             } else {
@@ -80,7 +83,11 @@ public final class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void runQueries(Collection c, Embedder embedder, RetrievalMode m, SearchParams params, PrintWriter out)
+    private SearchRequest request(String text, RetrievalMode m, SearchParams params) {
+        return new SearchRequest(text, m, k, candidates, params, retrieval.fusion(spec), retrieval.filter(spec));
+    }
+
+    private void runQueries(Retriever c, Embedder embedder, RetrievalMode m, SearchParams params, PrintWriter out)
             throws IOException {
         try (BufferedReader r = Files.newBufferedReader(queries, StandardCharsets.UTF_8)) {
             String line;
@@ -101,7 +108,7 @@ public final class SearchCommand implements Callable<Integer> {
                     continue;
                 }
                 String id = q.hasNonNull("id") ? q.get("id").asText() : String.valueOf(n);
-                out.println(JSON.writeValueAsString(toJson(id, c.search(text, m, k, candidates, params, embedder))));
+                out.println(JSON.writeValueAsString(toJson(id, c.search(request(text, m, params), embedder))));
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.ragtune.app.cli;
 
-import dev.ragtune.rag.collection.CollectionException;
+import dev.ragtune.rag.corpus.CorpusException;
 import java.io.IOException;
 import picocli.CommandLine;
 
@@ -12,7 +12,7 @@ public final class UserErrors implements CommandLine.IExecutionExceptionHandler 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
             throws Exception {
-        if (e instanceof CollectionException || e instanceof IllegalArgumentException || e instanceof IOException
+        if (e instanceof CorpusException || e instanceof IllegalArgumentException || e instanceof IOException
                 || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
             commandLine.getErr().println("ragtune " + commandLine.getCommandName() + ": " + e.getMessage());
             commandLine.getErr().flush();

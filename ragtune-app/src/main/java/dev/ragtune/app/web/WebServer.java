@@ -11,7 +11,7 @@ import dev.ragtune.rag.answer.Generator;
 import dev.ragtune.rag.collection.Collection;
 import dev.ragtune.rag.collection.CollectionException;
 import dev.ragtune.rag.collection.Ingestion;
-import dev.ragtune.rag.collection.SourceEntry;
+import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.document.DocumentReaders;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.SearchParams;

@@ -1,11 +1,14 @@
 package dev.ragtune.rag.answer;
 
-import dev.ragtune.rag.collection.Collection;
+import dev.ragtune.rag.corpus.HitFilter;
+import dev.ragtune.rag.corpus.Retriever;
+import dev.ragtune.rag.corpus.SearchRequest;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.rerank.Reranker;
 import dev.ragtune.rag.rerank.Scored;
 import dev.ragtune.rag.retrieve.Hit;
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import dev.ragtune.rag.retrieve.SearchResult;
 import java.util.ArrayList;
@@ -25,15 +28,24 @@ public final class AskPipeline {
      * @param k          contexts in the prompt
      * @param candidates retrieved before re-ranking (and the hybrid fusion depth)
      * @param noRag      ask the generator without contexts
+     * @param fusion     hybrid fusion (null: the default)
+     * @param filter     which chunks may be retrieved (null: all)
      */
     public record Options(int k, int candidates, RetrievalMode mode, SearchParams params, boolean noRag,
-                          PromptTemplate template) {
+                          PromptTemplate template, HybridFusion fusion, HitFilter filter) {
         public Options {
             if (k < 1) throw new IllegalArgumentException("k must be >= 1, was " + k);
             if (candidates < k) candidates = k;
             Objects.requireNonNull(mode, "mode");
             params = params == null ? SearchParams.DEFAULTS : params;
             template = template == null ? PromptTemplate.DEFAULT : template;
+            fusion = fusion == null ? HybridFusion.DEFAULT : fusion;
+            filter = filter == null ? HitFilter.NONE : filter;
+        }
+
+        public Options(int k, int candidates, RetrievalMode mode, SearchParams params, boolean noRag,
+                       PromptTemplate template) {
+            this(k, candidates, mode, params, noRag, template, null, null);
         }
 
         public static Options defaults() {
@@ -41,17 +53,17 @@ public final class AskPipeline {
         }
     }
 
-    private final Collection collection;
+    private final Retriever retriever;
     private final Embedder embedder;
     private final Reranker reranker;
     private final Generator generator;
 
     /**
-     * @param collection may be null only for no-RAG questions
-     * @param reranker   null for none
+     * @param retriever may be null only for no-RAG questions
+     * @param reranker  null for none
      */
-    public AskPipeline(Collection collection, Embedder embedder, Reranker reranker, Generator generator) {
-        this.collection = collection;
+    public AskPipeline(Retriever retriever, Embedder embedder, Reranker reranker, Generator generator) {
+        this.retriever = retriever;
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         this.reranker = reranker;
         this.generator = Objects.requireNonNull(generator, "generator");
@@ -75,7 +87,7 @@ public final class AskPipeline {
             return new Answer(question, Citations.strip(g.text()), "no-rag", generator.id(), List.of(), "none",
                     List.of(), prompt, new Answer.Timings(0, 0, 0, ms(g0 - p0), ms(g1 - g0), ms(g1 - t0)), warnings);
         }
-        if (collection == null) throw new IllegalArgumentException("a collection is needed to answer with retrieval");
+        if (retriever == null) throw new IllegalArgumentException("a collection is needed to answer with retrieval");
         String query = question.strip();
         String[] words = query.split("\\s+");
         if (words.length > MAX_QUERY_WORDS) {
@@ -83,7 +95,8 @@ public final class AskPipeline {
             warnings.add("the question has " + words.length + " words; retrieval used the first " + MAX_QUERY_WORDS);
         }
         int depth = reranker != null ? options.candidates() : options.k();
-        SearchResult found = collection.search(query, options.mode(), depth, options.candidates(), options.params(), embedder);
+        SearchResult found = retriever.search(new SearchRequest(query, options.mode(), depth, options.candidates(),
+                options.params(), options.fusion(), options.filter()), embedder);
         List<Hit> hits = found.hits();
         float[] scores = new float[Math.min(options.k(), hits.size())];
         long r0 = System.nanoTime();

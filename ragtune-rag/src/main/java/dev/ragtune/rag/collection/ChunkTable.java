@@ -1,5 +1,6 @@
 package dev.ragtune.rag.collection;
 
+import dev.ragtune.rag.corpus.StoredChunk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,10 @@
 package dev.ragtune.rag.collection;
 
+import dev.ragtune.rag.corpus.StoredChunk;
+import dev.ragtune.rag.corpus.HitFilter;
+import dev.ragtune.rag.corpus.Retriever;
+import dev.ragtune.rag.corpus.SearchRequest;
+import dev.ragtune.rag.corpus.SourceEntry;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragtune.rag.embed.Embedder;
@@ -16,15 +21,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.PriorityQueue;
 
 /**
  * A committed collection opened for reading: its chunks, vectors, dense index and BM25 index, all of the generation
  * the manifest names. Opening takes no lock, so searches run while another process ingests; they see the state of
  * the last commit.
  */
-public final class Collection implements AutoCloseable {
+public final class Collection implements Retriever {
     static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
 
     private final Layout layout;
@@ -125,11 +137,13 @@ public final class Collection implements AutoCloseable {
         return manifest;
     }
 
+    @Override
     public List<SourceEntry> sources() {
         return sources;
     }
 
     /** Number of chunks. */
+    @Override
     public int size() {
         return table.size();
     }
@@ -149,31 +163,60 @@ public final class Collection implements AutoCloseable {
         return table.vector(ordinal);
     }
 
-    /**
-     * Checks that {@code embedder} is the one the collection was built with; queries embedded by another model would
-     * be compared with vectors from a different space and rank garbage.
-     */
-    public void requireEmbedder(Embedder embedder) {
-        Manifest.EmbedderInfo info = manifest.embedder();
-        if (!info.id().equals(embedder.id()) || info.dimension() != embedder.dimension()) {
-            throw new CollectionException("collection " + layout.dir() + " was built with embedder " + info.id()
-                    + " (dimension " + info.dimension() + ") but the query embedder is " + embedder.id()
-                    + " (dimension " + embedder.dimension() + "); pass --embedder for the collection's model, or "
-                    + "ingest into a new collection");
-        }
+    @Override
+    public Set<String> chunkIds() {
+        Set<String> ids = new HashSet<>();
+        for (StoredChunk c : table.rows()) ids.add(c.chunk().id());
+        return ids;
+    }
+
+    @Override
+    public Map<String, Object> about() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("backend", "folder");
+        m.put("location", location());
+        m.putAll(JSON.convertValue(manifest, new TypeReference<LinkedHashMap<String, Object>>() {}));
+        return m;
+    }
+
+    @Override
+    public String description() {
+        return String.format(Locale.ROOT, "%,d chunks, index %s", size(), manifest.index().kind());
+    }
+
+    @Override
+    public String location() {
+        return layout.dir().toString();
+    }
+
+    @Override
+    public String embedderId() {
+        return manifest.embedder().id();
+    }
+
+    @Override
+    public int dimension() {
+        return manifest.embedder().dimension();
+    }
+
+    /** Searches with default fusion and no filter; see {@link #search(SearchRequest, Embedder)}. */
+    public SearchResult search(String query, RetrievalMode mode, int k, int candidates, SearchParams params,
+                               Embedder embedder) {
+        return search(new SearchRequest(query, mode, k, candidates, params, null, null), embedder);
     }
 
     /**
-     * Searches the collection.
+     * Searches the collection. With a filter, the dense side is an exact scan of the passing chunks' stored vectors
+     * and the BM25 side a Lucene query restricted to their ordinals, so a filter never loses a hit to approximation.
      *
-     * @param embedder   the collection's embedder (checked); may be null for {@link RetrievalMode#BM25}
-     * @param candidates how deep each list is read before fusion (hybrid); at least k
+     * @param embedder the collection's embedder (checked); may be null for {@link RetrievalMode#BM25}
      */
-    public SearchResult search(String query, RetrievalMode mode, int k, int candidates, SearchParams params,
-                               Embedder embedder) {
-        if (query == null || query.isBlank()) throw new IllegalArgumentException("the query is empty");
-        if (k < 1) throw new IllegalArgumentException("k must be >= 1, was " + k);
+    @Override
+    public SearchResult search(SearchRequest request, Embedder embedder) {
         long t0 = System.nanoTime();
+        RetrievalMode mode = request.mode();
+        String query = request.query();
+        int k = request.k();
         float[] q = null;
         if (mode != RetrievalMode.BM25) {
             Objects.requireNonNull(embedder, "embedder");
@@ -181,15 +224,14 @@ public final class Collection implements AutoCloseable {
             q = embedder.embed(query);
         }
         long t1 = System.nanoTime();
-        int depth = Math.max(k, candidates);
+        int depth = request.candidates();
+        int[] passing = request.filter().isEmpty() ? null : passing(request.filter());
+        final float[] qv = q;
         List<Neighbor> ranked = switch (mode) {
-            case DENSE -> dense.search(q, k, params);
-            case BM25 -> lexical.search(query, k);
-            case HYBRID -> {
-                final float[] qv = q;
-                yield HybridFusion.DEFAULT.fuse(dense.search(qv, depth, params), lexical.search(query, depth), k,
-                        id -> dot(qv, table.vector(id)));
-            }
+            case DENSE -> denseSearch(qv, k, request, passing);
+            case BM25 -> lexicalSearch(query, k, passing);
+            case HYBRID -> request.fusion().fuse(denseSearch(qv, depth, request, passing),
+                    lexicalSearch(query, depth, passing), k, id -> dot(qv, table.vector(id)));
         };
         long t2 = System.nanoTime();
         List<Hit> hits = new ArrayList<>(ranked.size());
@@ -200,6 +242,41 @@ public final class Collection implements AutoCloseable {
         }
         long t3 = System.nanoTime();
         return new SearchResult(query, mode, hits, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t0) / 1e6);
+    }
+
+    /** Ordinals of the chunks a filter lets pass, ascending. */
+    private int[] passing(HitFilter filter) {
+        List<StoredChunk> rows = table.rows();
+        int[] out = new int[rows.size()];
+        int n = 0;
+        for (StoredChunk c : rows) {
+            if (filter.accepts(c)) out[n++] = c.ordinal();
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    private List<Neighbor> denseSearch(float[] q, int k, SearchRequest request, int[] passing) {
+        if (passing == null) return dense.search(q, k, request.params());
+        // exact scan of the passing vectors: a bounded min-heap of the k best, ties by smaller ordinal
+        PriorityQueue<Neighbor> heap = new PriorityQueue<>(
+                (a, b) -> a.score() != b.score() ? Float.compare(a.score(), b.score()) : Integer.compare(b.id(), a.id()));
+        for (int id : passing) {
+            Neighbor n = new Neighbor(id, (float) dot(q, table.vector(id)));
+            if (heap.size() < k) heap.add(n);
+            else if (n.score() > heap.peek().score()) {
+                heap.poll();
+                heap.add(n);
+            }
+        }
+        List<Neighbor> out = new ArrayList<>(heap);
+        out.sort((a, b) -> a.score() != b.score() ? Float.compare(b.score(), a.score()) : Integer.compare(a.id(), b.id()));
+        return out;
+    }
+
+    private List<Neighbor> lexicalSearch(String query, int k, int[] passing) {
+        if (passing == null) return lexical.search(query, k);
+        if (passing.length == 0) return List.of();
+        return lexical.search(query, k, passing);
     }
 
     private static double dot(float[] a, float[] b) {

@@ -1,5 +1,8 @@
 package dev.ragtune.rag.collection;
 
+import dev.ragtune.rag.corpus.CorpusWriter;
+import dev.ragtune.rag.corpus.StoredChunk;
+import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.VectorIndex;
 import dev.ragtune.rag.index.VectorIndexes;
@@ -21,7 +24,7 @@ import java.util.Set;
  * BM25 indexes) beside the committed one, and makes it visible with {@link #commit()}, which renames the manifest
  * last. Closing without committing throws the staged generation away: nothing stored before is touched.
  */
-public final class CollectionWriter implements AutoCloseable {
+public final class CollectionWriter implements CorpusWriter {
     private final Layout layout;
     private final WriterLock lock;
     private final Manifest base;
@@ -33,6 +36,7 @@ public final class CollectionWriter implements AutoCloseable {
     private final Bm25Index lexical;
     private int nextId;
     private boolean committed;
+    private Manifest committedManifest;
 
     private CollectionWriter(Layout layout, WriterLock lock, Manifest base, ChunkTable table,
                              Map<String, SourceEntry> sources, VectorIndex dense, Bm25Index lexical) {
@@ -113,20 +117,44 @@ public final class CollectionWriter implements AutoCloseable {
         }
     }
 
+    /** The manifest this writer started from, or after {@link #commit()} the one it committed. */
     public Manifest manifest() {
-        return base;
+        return committedManifest != null ? committedManifest : base;
+    }
+
+    @Override
+    public String location() {
+        return layout.dir().toString();
+    }
+
+    @Override
+    public int chunkTokens() {
+        return base.chunking().chunkTokens();
+    }
+
+    @Override
+    public int overlapTokens() {
+        return base.chunking().overlapTokens();
+    }
+
+    @Override
+    public String language() {
+        return base.language();
     }
 
     /** The ingested file with this absolute path, or null. */
+    @Override
     public SourceEntry source(String source) {
         return sources.get(source);
     }
 
+    @Override
     public List<SourceEntry> sources() {
         return List.copyOf(sources.values());
     }
 
     /** Doc ids in use, by any source. */
+    @Override
     public Set<String> docIds() {
         Set<String> ids = new HashSet<>();
         for (SourceEntry s : sources.values()) ids.addAll(s.docIds());
@@ -134,11 +162,13 @@ public final class CollectionWriter implements AutoCloseable {
     }
 
     /** Hands out the next chunk ordinal. */
+    @Override
     public int nextOrdinal() {
         return nextId++;
     }
 
     /** Removes a source and all its chunks; returns false when it was not in the collection. */
+    @Override
     public boolean remove(String source) {
         SourceEntry old = sources.remove(source);
         if (old == null) return false;
@@ -150,6 +180,7 @@ public final class CollectionWriter implements AutoCloseable {
     }
 
     /** Adds the chunks of one source (replacing its earlier version, if any) with their vectors, row-aligned. */
+    @Override
     public void put(SourceEntry entry, List<StoredChunk> chunks, float[][] vectors) {
         if (chunks.size() != vectors.length) {
             throw new IllegalArgumentException(chunks.size() + " chunks but " + vectors.length + " vectors");
@@ -193,7 +224,8 @@ public final class CollectionWriter implements AutoCloseable {
     }
 
     /** Writes the staged generation and makes it the committed one. */
-    public Manifest commit() {
+    @Override
+    public void commit() {
         if (committed) throw new IllegalStateException("already committed");
         try {
             table.write(layout.chunks(stagedGen), layout.vectors(stagedGen), Collection.JSON);
@@ -206,12 +238,12 @@ public final class CollectionWriter implements AutoCloseable {
             Manifest next = base.next(documents, table.size(), nextId, indexInfo, now());
             AtomicFile.write(layout.manifest(), out -> Collection.JSON.writerWithDefaultPrettyPrinter().writeValue(out, next));
             committed = true;
+            committedManifest = next;
             try {
                 layout.deleteGenerationsBefore(stagedGen);
             } catch (IOException e) {
                 // the commit stands; old files are only leftovers that the next commit deletes
             }
-            return next;
         } catch (IOException e) {
             throw new CollectionException("cannot write collection " + layout.dir() + ": " + e
                     + " (nothing was committed; the previous state is intact)", e);

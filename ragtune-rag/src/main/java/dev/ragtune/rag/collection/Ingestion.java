@@ -1,5 +1,8 @@
 package dev.ragtune.rag.collection;
 
+import dev.ragtune.rag.corpus.CorpusWriter;
+import dev.ragtune.rag.corpus.StoredChunk;
+import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.document.Chunk;
 import dev.ragtune.rag.document.ChunkSink;
 import dev.ragtune.rag.document.Chunker;
@@ -27,7 +30,7 @@ import java.util.stream.Stream;
  * Puts files into a collection: read → chunk → embed → stage, file by file. A file whose bytes and chunking are
  * unchanged since it was ingested is skipped; a changed one replaces its chunks. A file that fails (corrupt,
  * encrypted, binary…) is reported and left out while the others go in; only complete files are staged, and the
- * caller's {@link CollectionWriter#commit()} makes them visible.
+ * caller's {@link CorpusWriter#commit()} makes them visible.
  */
 public final class Ingestion {
     /** Hears about the work as it goes; all methods are optional. */
@@ -54,17 +57,16 @@ public final class Ingestion {
 
     private static final int EMBED_BATCH = 128;
 
-    private final CollectionWriter writer;
+    private final CorpusWriter writer;
     private final Embedder embedder;
     private final Chunker chunker;
     private final Listener listener;
 
-    public Ingestion(CollectionWriter writer, Embedder embedder, Listener listener) {
+    public Ingestion(CorpusWriter writer, Embedder embedder, Listener listener) {
         this.writer = Objects.requireNonNull(writer, "writer");
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         this.listener = listener == null ? new Listener() {} : listener;
-        Manifest.ChunkingInfo c = writer.manifest().chunking();
-        this.chunker = new Chunker(embedder, c.chunkTokens(), c.overlapTokens());
+        this.chunker = new Chunker(embedder, writer.chunkTokens(), writer.overlapTokens());
     }
 
     /** Files under {@code roots} (folders recursively, hidden entries skipped, sorted), each with its root. */
@@ -107,7 +109,7 @@ public final class Ingestion {
         int ingested = 0, unchanged = 0, failed = 0, added = 0, replaced = 0;
         long bytesDone = 0;
         long chunksDone = 0;
-        String chunking = writer.manifest().chunking().chunkTokens() + "/" + writer.manifest().chunking().overlapTokens();
+        String chunking = writer.chunkTokens() + "/" + writer.overlapTokens();
         for (int i = 0; i < files.size(); i++) {
             Path root = files.get(i)[0];
             Path file = files.get(i)[1];
@@ -189,7 +191,7 @@ public final class Ingestion {
         Set<String> taken = new HashSet<>(writer.docIds());
         SourceEntry old = writer.source(source);
         if (old != null) taken.removeAll(old.docIds());
-        String language = writer.manifest().language();
+        String language = writer.language();
         ChunkSink sink = new ChunkSink() {
             @Override
             public void accept(Document document, List<Chunk> chunks) {

@@ -29,6 +29,8 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
@@ -183,10 +185,25 @@ public final class Bm25Index implements AutoCloseable {
      * {@link Neighbor} is the BM25 score. A query with no indexable terms (only stop words) returns nothing.
      */
     public List<Neighbor> search(String query, int k) {
+        return search(query, k, null);
+    }
+
+    /**
+     * As {@link #search(String, int)}, among the documents whose id is in {@code allowed} only (null: all). The filter
+     * does not change the scores: BM25 statistics stay those of the whole index.
+     */
+    public List<Neighbor> search(String query, int k, int[] allowed) {
         Objects.requireNonNull(query, "query");
         if (k <= 0) throw new IllegalArgumentException("k must be > 0, was " + k);
-        Query q = parse(query);
-        if (q == null) return List.of();
+        Query parsed = parse(query);
+        if (parsed == null) return List.of();
+        Query q = parsed;
+        if (allowed != null) {
+            List<BytesRef> terms = new ArrayList<>(allowed.length);
+            for (int id : allowed) terms.add(new BytesRef(Integer.toString(id)));
+            q = new BooleanQuery.Builder().add(parsed, BooleanClause.Occur.MUST)
+                    .add(new TermInSetQuery(ID, terms), BooleanClause.Occur.FILTER).build();
+        }
         refreshIfStale();
         try {
             IndexSearcher s = searchers.acquire();

@@ -1,5 +1,6 @@
 package dev.ragtune.rag.collection;
 
+import dev.ragtune.rag.corpus.StoredChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -14,7 +14,7 @@ import dev.ragtune.rag.collection.CollectionSettings;
 import dev.ragtune.rag.collection.CollectionWriter;
 import dev.ragtune.rag.collection.Ingestion;
 import dev.ragtune.rag.collection.Manifest;
-import dev.ragtune.rag.collection.StoredChunk;
+import dev.ragtune.rag.corpus.StoredChunk;
 import dev.ragtune.rag.embed.OnnxEmbedder;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.rerank.CrossEncoderReranker;

@@ -1,4 +1,4 @@
-package dev.ragtune.rag.collection;
+package dev.ragtune.rag.corpus;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.ragtune.rag.collection;
+package dev.ragtune.rag.corpus;
 
 import dev.ragtune.rag.document.Chunk;
 import java.util.Objects;

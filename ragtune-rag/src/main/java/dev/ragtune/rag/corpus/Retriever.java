@@ -1,0 +1,57 @@
+package dev.ragtune.rag.corpus;
+
+import dev.ragtune.rag.embed.Embedder;
+import dev.ragtune.rag.retrieve.SearchResult;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The read side of a corpus: a query (with an optional filter) to ranked hits with their chunk's text, source, page and
+ * score. Implementations are safe for concurrent searches and show the state of their last commit.
+ */
+public interface Retriever extends AutoCloseable {
+    /** Where the corpus lives (a folder or a URI), for messages. */
+    String location();
+
+    /** Id of the embedding model the stored vectors were made with. */
+    String embedderId();
+
+    /** Dimension of the stored vectors. */
+    int dimension();
+
+    /** Number of live chunks. */
+    int size();
+
+    /** The ingested files. */
+    List<SourceEntry> sources();
+
+    /** Ids of all live chunks (for checking gold ids of an evaluation; may take a while on a large corpus). */
+    Set<String> chunkIds();
+
+    /** What the corpus is, as name → value (a folder's manifest, a cluster's collection and shards), for {@code info}. */
+    Map<String, Object> about();
+
+    /** One line for reports, e.g. {@code 1,204 chunks, index flat}. */
+    String description();
+
+    /**
+     * Searches the corpus.
+     *
+     * @param embedder the corpus's embedder (checked); may be null for bm25
+     */
+    SearchResult search(SearchRequest request, Embedder embedder);
+
+    /** Refuses an embedder other than the corpus's: its vectors would live in another space and rank garbage. */
+    default void requireEmbedder(Embedder embedder) {
+        if (!embedderId().equals(embedder.id()) || dimension() != embedder.dimension()) {
+            throw new CorpusException("collection " + location() + " was built with embedder " + embedderId()
+                    + " (dimension " + dimension() + ") but the query embedder is " + embedder.id() + " (dimension "
+                    + embedder.dimension() + "); pass --embedder for the collection's model, or ingest into a new "
+                    + "collection");
+        }
+    }
+
+    @Override
+    void close();
+}
