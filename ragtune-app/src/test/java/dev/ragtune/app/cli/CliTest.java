@@ -64,6 +64,35 @@ class CliTest {
     }
 
     @Test
+    void searchAndAskFilterBySourceFileNameAndDocument() throws IOException {
+        Run r = run("search", "--collection", collection.toString(), "-k", "3", "--json", "--source", "peft-quicktour.md",
+                "Como reduzir overfitting?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode hits = JSON.readTree(r.out()).get("hits");
+        assertThat(hits).isNotEmpty();
+        hits.forEach(h -> assertThat(h.get("source").asText()).endsWith("peft-quicktour.md"));
+
+        Run d = run("search", "--collection", collection.toString(), "-k", "3", "--json", "--doc", "aula/relu",
+                "Como reduzir overfitting?");
+        assertThat(d.code()).as(d.err()).isZero();
+        JsonNode only = JSON.readTree(d.out()).get("hits");
+        assertThat(only).hasSize(1);
+        assertThat(only.get(0).get("doc_id").asText()).isEqualTo("aula/relu");
+
+        Run a = run("ask", "--collection", collection.toString(), "--json", "--doc", "aula/relu", "What does ReLU return?");
+        assertThat(a.code()).as(a.err()).isZero();
+        JSON.readTree(a.out()).get("citations").forEach(c -> assertThat(c.get("chunk_id").asText()).startsWith("aula/relu#"));
+    }
+
+    @Test
+    void aCollectionUriNoBackendServesIsOneLineNamingIt() {
+        Run r = run("search", "--collection", "nosuch://host:1/docs", "ReLU");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().strip().lines()).hasSize(1);
+        assertThat(r.err()).contains("nosuch://host:1/docs").doesNotContain("Exception");
+    }
+
+    @Test
     void queriesFileGivesOneJsonLinePerQueryAndReportsBadLines() throws IOException {
         Path q = tmp.resolve("queries.jsonl");
         Files.writeString(q, "{\"id\":\"q1\",\"query\":\"ReLU\"}\nnot json\n{\"id\":\"q2\",\"query\":\"LoRA adapter\"}\n");
