@@ -8,6 +8,7 @@ import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.corpus.StoredChunk;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.Neighbor;
+import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.Hit;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import dev.ragtune.rag.retrieve.SearchResult;
@@ -36,6 +37,8 @@ import org.apache.solr.common.params.CursorMarkParams;
  * language field (as the local index), hybrid fuses the two lists with the request's fusion. Thread-safe.
  */
 public final class SolrCorpus implements Retriever {
+    /** HNSW beam at query time when the request names none (as the local hnsw index's default). */
+    static final int DEFAULT_EF = 100;
     private static final Pattern OPERATOR_WORD = Pattern.compile("\\b(AND|OR|NOT)\\b");
 
     private final SolrLocation location;
@@ -202,11 +205,11 @@ public final class SolrCorpus implements Retriever {
         Map<Integer, StoredChunk> chunks = new HashMap<>();
         List<Neighbor> ranked;
         switch (mode) {
-            case DENSE -> ranked = dense(q, request.k(), request.filter(), chunks);
+            case DENSE -> ranked = dense(q, request.k(), request.params(), request.filter(), chunks);
             case BM25 -> ranked = lexical(request.query(), request.k(), request.filter(), chunks, null);
             default -> {
                 Map<Integer, float[]> vectors = new HashMap<>();
-                List<Neighbor> dense = dense(q, request.candidates(), request.filter(), chunks);
+                List<Neighbor> dense = dense(q, request.candidates(), request.params(), request.filter(), chunks);
                 List<Neighbor> lexical = lexical(request.query(), request.candidates(), request.filter(), chunks, vectors);
                 final float[] qv = q;
                 ranked = request.fusion().fuse(dense, lexical, request.k(), id -> dot(qv, vectors.get(id)));
@@ -223,18 +226,21 @@ public final class SolrCorpus implements Retriever {
     }
 
     /**
-     * The k nearest chunks by HNSW. {@code topK} is per shard, so {@code rows=k} keeps the k best of the merged list;
-     * the filter's {@code fq}s pre-filter the graph search. Solr scores dot product as {@code (1 + dot) / 2}; the
-     * hits carry the dot product itself (cosine, as the local index).
+     * The k nearest chunks by HNSW. Lucene's graph search uses {@code topK} as its beam, so, as the local hnsw index,
+     * each shard collects {@code max(k, ef)} ({@code ef} from the request, default {@value #DEFAULT_EF}) and
+     * {@code rows=k} keeps the k best of the merged list; the filter's {@code fq}s pre-filter the graph search. Solr
+     * scores dot product as {@code (1 + dot) / 2}; the hits carry the dot product itself (cosine, as locally).
      */
-    private List<Neighbor> dense(float[] q, int k, HitFilter filter, Map<Integer, StoredChunk> chunks) {
+    private List<Neighbor> dense(float[] q, int k, SearchParams params, HitFilter filter,
+                                 Map<Integer, StoredChunk> chunks) {
+        int topK = Math.max(k, params.ef() > 0 ? params.ef() : DEFAULT_EF);
         StringBuilder v = new StringBuilder(q.length * 12).append('[');
         for (int i = 0; i < q.length; i++) {
             if (i > 0) v.append(',');
             v.append(q[i]);
         }
         v.append(']');
-        SolrQuery query = chunkQuery("{!knn f=" + ChunkDocs.VECTOR + " topK=" + k + "}" + v, filter)
+        SolrQuery query = chunkQuery("{!knn f=" + ChunkDocs.VECTOR + " topK=" + topK + "}" + v, filter)
                 .setFields(ChunkDocs.CHUNK_FIELDS + ",score").setRows(k);
         QueryResponse r = calls.run("search (dense)", () -> client.query(query, org.apache.solr.client.solrj.SolrRequest.METHOD.POST));
         List<Neighbor> out = new ArrayList<>(r.getResults().size());
