@@ -18,7 +18,7 @@ final class SolrCalls {
     }
 
     private final SolrLocation location;
-    private final int attempts;
+    private final int attempts; // for run(); once() makes one
     private final long firstBackoffMillis;
 
     SolrCalls(SolrLocation location, int attempts, long firstBackoffMillis) {
@@ -30,11 +30,27 @@ final class SolrCalls {
 
     /** Runs {@code call}; {@code what} says what it does, for the error ("search", "add 500 chunks"). */
     <T> T run(String what, Call<T> call) {
+        return run(what, call, attempts);
+    }
+
+    /**
+     * Runs {@code call} without retries: for the first contact with a cluster, where nothing answering means it is
+     * not there (or not reachable) rather than restarting, and the user should hear so at once.
+     */
+    <T> T once(String what, Call<T> call) {
+        return run(what, call, 1);
+    }
+
+    private <T> T run(String what, Call<T> call, int attempts) {
         long backoff = firstBackoffMillis;
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.run();
-            } catch (SolrServerException | IOException | SolrException e) {
+            } catch (CorpusException e) {
+                throw e;
+            } catch (SolrServerException | IOException | RuntimeException e) {
+                // SolrJ reports an unreachable cluster with plain RuntimeExceptions too (e.g. "Failed fetching
+                // live_nodes"), so every failure of a call is caught here and named
                 if (attempt >= attempts || !isTransient(e)) throw failure(what, e);
             }
             try {

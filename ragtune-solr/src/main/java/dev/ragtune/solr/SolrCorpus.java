@@ -78,7 +78,7 @@ public final class SolrCorpus implements Retriever {
 
     /** The corpus's metadata, or null when the collection or its metadata document does not exist. */
     static CorpusMeta readMeta(CloudSolrClient client, SolrLocation location, SolrCalls calls) {
-        boolean exists = calls.run("read the cluster state", () -> client.getClusterStateProvider()
+        boolean exists = calls.once("reach the cluster", () -> client.getClusterStateProvider()
                 .getState(location.collection()) != null);
         if (!exists) return null;
         SolrQuery q = new SolrQuery(ChunkDocs.ID + ":" + ChunkDocs.META_ID).setFields(ChunkDocs.BODY).setRows(1);
