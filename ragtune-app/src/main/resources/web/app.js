@@ -142,6 +142,7 @@ function sourceLink(c) {
 }
 
 function showAnswer(a) {
+  text($('asked'), a.question);
   text($('answer'), a.answer || t('answer.none')); text($('mode-badge'), a.mode);
   $('warnings').replaceChildren(); for (const w of a.warnings) $('warnings').append(node('div', '⚠ ' + w, 'warn'));
   $('sources').replaceChildren();
