@@ -196,6 +196,58 @@ class PageBrowserTest {
         }
     }
 
+    /** A generative model stand-in: without contexts it does not know; with them it quotes the first, cited. */
+    record Scripted() implements dev.ragtune.rag.answer.Generator {
+        public String mode() {
+            return "generative";
+        }
+
+        public String id() {
+            return "scripted";
+        }
+
+        public int countTokens(String text) {
+            return text.split("\\s+").length;
+        }
+
+        public int maxInputTokens() {
+            return 512;
+        }
+
+        public dev.ragtune.rag.answer.Generation generate(dev.ragtune.rag.answer.GenerationRequest r) {
+            String text = r.contexts().isEmpty() ? "I do not know." : r.contexts().get(0).text() + " [1]";
+            return new dev.ragtune.rag.answer.Generation(text, List.of());
+        }
+    }
+
+    @Test
+    void withAModelTheAnswerWithoutRagIsShownBesideTheAnswerWithRag() throws Exception {
+        Scripted model = new Scripted();
+        try (WebServer s = new WebServer(tmp.resolve("col-model").toString(), embedder, null, model, model,
+                ServeSettings.local(tmp.resolve("col-model").resolve("uploads"))).start()) {
+            new Http(s.port()).ingest("otter.md", "# Otter\n\nThe sea otter uses stones as tools to open shells.\n");
+            WebDriver d = browser("en-US,en");
+            try {
+                d.get("http://127.0.0.1:" + s.port() + "/");
+                WebElement compare = d.findElement(By.id("compare"));
+                waiting(d).until(x -> compare.isDisplayed());
+                compare.click();
+                d.findElement(By.id("question")).sendKeys("What does the sea otter use as tools?");
+                d.findElement(By.id("ask-btn")).click();
+                WebElement result = d.findElement(By.id("result"));
+                waiting(d).until(x -> result.getAttribute("data-state") != null
+                        && !d.findElement(By.id("norag-answer")).getText().equals("…"));
+                shot(d, "6-rag-vs-no-rag");
+                assertThat(d.findElement(By.id("answer")).getText()).contains("stones as tools");
+                assertThat(d.findElement(By.id("norag-col")).isDisplayed()).isTrue();
+                assertThat(d.findElement(By.id("norag-answer")).getText()).isEqualTo("I do not know.");
+                assertThat(d.findElement(By.cssSelector("#sources a.source-link")).getText()).contains("otter.md");
+            } finally {
+                d.quit();
+            }
+        }
+    }
+
     @Test
     void aPageFromAnotherOriginCannotUpload() throws Exception {
         String target = "http://127.0.0.1:" + server.port() + "/api/documents";
