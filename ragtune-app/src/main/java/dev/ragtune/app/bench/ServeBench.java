@@ -74,6 +74,7 @@ public final class ServeBench implements Callable<Integer> {
         int errors;
         int differing;
         double seconds;
+        double cpuSeconds;
 
         synchronized void add(double ms, boolean ok, boolean same) {
             if (!ok) errors++;
@@ -141,6 +142,7 @@ public final class ServeBench implements Callable<Integer> {
         CountDownLatch done = new CountDownLatch(clients);
         AtomicInteger next = new AtomicInteger();
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
         for (int i = 0; i < clients; i++) {
             Thread t = new Thread(() -> {
                 try {
@@ -170,12 +172,22 @@ public final class ServeBench implements Callable<Integer> {
         done.await();
         synchronized (tally) {
             tally.seconds += (System.nanoTime() - t0) / 1e9;
+            tally.cpuSeconds += (processCpuNanos() - cpu0) / 1e9;
         }
     }
 
+    /** CPU time of this process (server and clients), or 0 where the JVM does not tell. */
+    private static long processCpuNanos() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
+    }
+
     private static void report(Map<Integer, Tally> tallies) {
-        System.out.printf(Locale.ROOT, "%n%8s %9s %8s %10s %9s %9s %7s %16s%n", "clients", "requests", "req/s",
-                "vs 1 client", "p50 ms", "p95 ms", "errors", "answers = 1-client");
+        System.out.printf(Locale.ROOT, "%n%8s %9s %8s %10s %9s %9s %7s %11s %12s %18s%n", "clients", "requests",
+                "req/s", "vs 1 client", "p50 ms", "p95 ms", "errors", "cores used", "CPU ms/req", "answers = 1-client");
         Double one = null;
         for (Map.Entry<Integer, Tally> e : tallies.entrySet()) {
             Tally t = e.getValue();
@@ -183,9 +195,10 @@ public final class ServeBench implements Callable<Integer> {
             double rate = v.length / t.seconds;
             if (e.getKey() == 1) one = rate;
             String ratio = one == null ? "–" : String.format(Locale.ROOT, "%.2fx", rate / one);
-            System.out.printf(Locale.ROOT, "%8d %9d %8.2f %10s %9.1f %9.1f %7d %9d/%d%n", e.getKey(), v.length + t.errors,
-                    rate, ratio, AskBench.pct(v, 0.50), AskBench.pct(v, 0.95), t.errors, v.length - t.differing,
-                    v.length);
+            System.out.printf(Locale.ROOT, "%8d %9d %8.2f %10s %9.1f %9.1f %7d %11.2f %12.1f %13d/%d%n", e.getKey(),
+                    v.length + t.errors, rate, ratio, AskBench.pct(v, 0.50), AskBench.pct(v, 0.95), t.errors,
+                    t.cpuSeconds / t.seconds, v.length == 0 ? 0 : 1000 * t.cpuSeconds / v.length,
+                    v.length - t.differing, v.length);
         }
         System.out.println("mean latency: " + Arrays.toString(tallies.values().stream()
                 .mapToDouble(t -> t.latencies.stream().mapToDouble(Double::doubleValue).average().orElse(0))
