@@ -83,7 +83,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin EmbedderOption embedderOption;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         ServeSettings settings = settings();
         PrintWriter err = spec.commandLine().getErr();
         if (settings.token() == null && !isLoopback(host)) {
@@ -108,8 +108,19 @@ public final class ServeCommand implements Callable<Integer> {
                     settings.token() != null ? "#token=…" : "", model != null ? model.id() : generator.id());
             spec.commandLine().getOut().flush();
             CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+            Thread hook = new Thread(stop::countDown);
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                stop.await();
+            } catch (InterruptedException e) {
+                // the interrupt is the stop signal of whoever runs serve in a thread (tests, embedding): consumed
+                // here so the server closes normally below
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // the JVM is exiting anyway
+                }
+            }
         }
         return 0;
     }
