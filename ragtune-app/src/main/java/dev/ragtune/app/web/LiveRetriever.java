@@ -32,14 +32,7 @@ final class LiveRetriever implements AutoCloseable {
     LiveRetriever(String location, Embedder embedder, long refreshMillis) {
         this.location = location;
         this.embedder = embedder;
-        Retriever first = Corpora.open(location);
-        try {
-            first.requireEmbedder(embedder);
-        } catch (RuntimeException e) {
-            first.close();
-            throw e;
-        }
-        current.set(new Leased(first));
+        current.set(new Leased(openChecked()));
         if (refreshMillis > 0) {
             timer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "ragtune-live-corpus");
@@ -49,6 +42,18 @@ final class LiveRetriever implements AutoCloseable {
             timer.scheduleWithFixedDelay(this::refreshQuietly, refreshMillis, refreshMillis, TimeUnit.MILLISECONDS);
         } else {
             timer = null;
+        }
+    }
+
+    /** A new reader of the newest generation, refused (and closed) when its embedder is not ours. */
+    private Retriever openChecked() {
+        Retriever r = Corpora.open(location);
+        try {
+            r.requireEmbedder(embedder);
+            return r;
+        } catch (RuntimeException e) {
+            r.close();
+            throw e;
         }
     }
 
@@ -75,14 +80,7 @@ final class LiveRetriever implements AutoCloseable {
         synchronized (reopening) {
             Leased old = current.get();
             if (old == null || !old.retriever.stale()) return false;
-            Retriever next = Corpora.open(location);
-            try {
-                next.requireEmbedder(embedder);
-            } catch (RuntimeException e) {
-                next.close();
-                throw e;
-            }
-            current.set(new Leased(next));
+            current.set(new Leased(openChecked()));
             old.retire();
             return true;
         }

@@ -258,9 +258,10 @@ public final class WebServer implements AutoCloseable {
         ctx.status(200).contentType("text/event-stream; charset=utf-8").header("X-Accel-Buffering", "no");
         OutputStream out = ctx.res().getOutputStream();
         try {
-            Answer a = work(() -> live.read(c -> new AskPipeline(new Announcing(c, hits -> event(out, "retrieved",
-                    SearchBody.of(null, hits))), embedder, reranker, p.generator()).ask(p.question(), p.options())));
-            event(out, "token", Map.of("text", a.text()));
+            Answer a = work(() -> live.read(c -> new AskPipeline(
+                    new Announcing(c, hits -> event(out, "retrieved", SearchBody.of(null, hits))), embedder, reranker,
+                    new Streamed(p.generator(), text -> event(out, "token", Map.of("text", text))))
+                    .ask(p.question(), p.options())));
             event(out, "answer", AnswerBody.of(a));
         } catch (ApiException e) {
             event(out, "error", new ErrorBody(e.error, e.getMessage()));
