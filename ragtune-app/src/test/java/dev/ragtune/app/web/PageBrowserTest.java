@@ -249,6 +249,37 @@ class PageBrowserTest {
     }
 
     @Test
+    void withATokenThePageTakesItFromTheLinkOrAsksForIt() throws Exception {
+        try (WebServer s = new WebServer(tmp.resolve("col-token").toString(), embedder, null,
+                new ExtractiveGenerator(embedder, null), null,
+                ServeSettings.local(tmp.resolve("col-token").resolve("uploads")).withToken("tok-123"))) {
+            s.start();
+            new Http(s.port(), Map.of("Authorization", "Bearer tok-123")).ingest("emu.md", "# Emu\n\nThe emu cannot fly.\n");
+            WebDriver d = browser("en-US,en");
+            try {
+                d.get("http://127.0.0.1:" + s.port() + "/#token=tok-123");
+                waiting(d).until(x -> d.findElement(By.id("docs")).getText().contains("emu.md"));
+                assertThat(d.getCurrentUrl()).doesNotContain("tok-123");
+                assertThat(d.findElement(By.id("auth")).isDisplayed()).isFalse();
+            } finally {
+                d.quit();
+            }
+            WebDriver fresh = browser("en-US,en");
+            try {
+                fresh.get("http://127.0.0.1:" + s.port() + "/");
+                WebElement auth = fresh.findElement(By.id("auth"));
+                waiting(fresh).until(x -> auth.isDisplayed());
+                shot(fresh, "7-token-asked");
+                fresh.findElement(By.id("token")).sendKeys("tok-123");
+                fresh.findElement(By.cssSelector("#auth-form button")).click();
+                waiting(fresh).until(x -> fresh.findElement(By.id("docs")).getText().contains("emu.md"));
+            } finally {
+                fresh.quit();
+            }
+        }
+    }
+
+    @Test
     void aPageFromAnotherOriginCannotUpload() throws Exception {
         String target = "http://127.0.0.1:" + server.port() + "/api/documents";
         String evil = "<!doctype html><title>evil</title><script>"
