@@ -1,8 +1,8 @@
 package dev.ragtune.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragtune.app.api.AnswerBody;
+import dev.ragtune.app.api.Limits;
+import dev.ragtune.app.api.Wire;
 import dev.ragtune.rag.answer.Answer;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Citation;
@@ -37,8 +37,6 @@ import picocli.CommandLine.Spec;
                 + "prompt, generate; prints the answer, its sources and the time of every step.",
                 "Without --model the answer is extractive: the best-supported sentence of the retrieved passages."})
 public final class AskCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Spec CommandSpec spec;
 
     @Option(names = "--collection", paramLabel = "DIR|URI",
@@ -66,7 +64,7 @@ public final class AskCommand implements Callable<Integer> {
             description = "Prompt template with {context} and {question} (default: the lecture's Portuguese prompt).")
     Path template;
 
-    @Option(names = "--json", description = "Print JSON: {question, answer, mode, citations[], contexts[], timings_ms}.")
+    @Option(names = "--json", description = "Print JSON: {question, answer, mode, citations[], contexts[], timings_ms} (the API's AnswerBody).")
     boolean json;
 
     @Mixin EmbedderOption embedderOption;
@@ -85,6 +83,13 @@ public final class AskCommand implements Callable<Integer> {
         if (noRag && !generatorOptions.given()) {
             throw new ParameterException(spec.commandLine(), "--no-rag asks a generative model: give --model DIR|ORG/NAME");
         }
+        try {
+            Limits.DEFAULTS.question("question", question);
+            Limits.DEFAULTS.k("-k", k);
+            Limits.DEFAULTS.candidates("--candidates", candidates);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         RetrievalMode m = retrieval.mode(spec);
         PromptTemplate tpl = template == null ? PromptTemplate.DEFAULT : PromptTemplate.load(template);
         AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, retrieval.params(spec), noRag, tpl,
@@ -96,55 +101,12 @@ public final class AskCommand implements Callable<Integer> {
                      : new ExtractiveGenerator(embedder, reranker == null ? null : SentenceScorer.byReranker(reranker))) {
             Answer a = new AskPipeline(c, embedder, reranker, generator).ask(question, options);
             PrintWriter out = spec.commandLine().getOut();
-            if (json) out.println(JSON.writeValueAsString(toJson(a)));
+            if (json) out.println(Wire.write(AnswerBody.of(a)));
             else print(out, a);
             for (String w : a.warnings()) spec.commandLine().getErr().println("warning: " + w);
             out.flush();
         }
         return 0;
-    }
-
-    /** The JSON form of an answer, shared by {@code ask --json} and the web API. */
-    public static ObjectNode toJson(Answer a) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("question", a.question());
-        root.put("answer", a.text());
-        root.put("mode", a.mode());
-        root.put("generator", a.generator());
-        root.put("attribution", a.attribution());
-        ArrayNode cites = root.putArray("citations");
-        for (Citation c : a.citations()) {
-            ObjectNode o = cites.addObject();
-            o.put("n", c.n());
-            o.put("chunk_id", c.chunkId());
-            o.put("source", c.source());
-            o.put("page", c.page());
-        }
-        ArrayNode ctx = root.putArray("contexts");
-        for (Context c : a.contexts()) {
-            ObjectNode o = ctx.addObject();
-            o.put("n", c.n());
-            o.put("chunk_id", c.hit().chunk().id());
-            o.put("source", c.hit().chunk().source());
-            o.put("page", c.hit().chunk().page());
-            o.put("score", c.score());
-            o.put("text", c.text());
-            o.put("kept_sentences", c.keptSentences());
-            o.put("dropped_sentences", c.droppedSentences());
-        }
-        root.put("prompt", a.prompt().text());
-        root.put("prompt_tokens", a.prompt().tokens());
-        root.put("compressed", a.prompt().compressed());
-        ObjectNode t = root.putObject("timings_ms");
-        t.put("embed", SearchCommand.round(a.timings().embed()));
-        t.put("search", SearchCommand.round(a.timings().search()));
-        t.put("rerank", SearchCommand.round(a.timings().rerank()));
-        t.put("prompt", SearchCommand.round(a.timings().prompt()));
-        t.put("generate", SearchCommand.round(a.timings().generate()));
-        t.put("total", SearchCommand.round(a.timings().total()));
-        ArrayNode w = root.putArray("warnings");
-        a.warnings().forEach(w::add);
-        return root;
     }
 
     static void print(PrintWriter out, Answer a) {

@@ -2,8 +2,9 @@ package dev.ragtune.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragtune.app.api.Limits;
+import dev.ragtune.app.api.SearchBody;
+import dev.ragtune.app.api.Wire;
 import dev.ragtune.rag.corpus.Corpora;
 import dev.ragtune.rag.corpus.Retriever;
 import dev.ragtune.rag.corpus.SearchRequest;
@@ -65,7 +66,13 @@ public final class SearchCommand implements Callable<Integer> {
         if ((query == null) == (queries == null)) {
             throw new ParameterException(spec.commandLine(), "give either a QUERY or --queries FILE.jsonl");
         }
-        if (k < 1) throw new ParameterException(spec.commandLine(), "-k must be >= 1");
+        try {
+            Limits.DEFAULTS.k("-k", k);
+            Limits.DEFAULTS.candidates("--candidates", candidates);
+            if (query != null) Limits.DEFAULTS.question("query", query);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         RetrievalMode m = retrieval.mode(spec);
         SearchParams params = retrieval.params(spec);
         PrintWriter out = spec.commandLine().getOut();
@@ -73,7 +80,7 @@ public final class SearchCommand implements Callable<Integer> {
              Embedder embedder = m == RetrievalMode.BM25 ? null : embedderOption.openFor(c)) {
             if (queries == null) {
                 SearchResult r = c.search(request(query, m, params), embedder);
-                if (json) out.println(JSON.writeValueAsString(toJson(null, r)));
+                if (json) out.println(Wire.write(SearchBody.of(null, r)));
                 else printText(out, r);
             } else {
                 runQueries(c, embedder, m, params, out);
@@ -107,37 +114,15 @@ public final class SearchCommand implements Callable<Integer> {
                     spec.commandLine().getErr().println(queries + ":" + n + ": no \"query\" field, skipped");
                     continue;
                 }
+                if (text.length() > Limits.DEFAULTS.maxQuestionChars()) {
+                    spec.commandLine().getErr().println(queries + ":" + n + ": the query has " + text.length()
+                            + " characters, more than " + Limits.DEFAULTS.maxQuestionChars() + "; skipped");
+                    continue;
+                }
                 String id = q.hasNonNull("id") ? q.get("id").asText() : String.valueOf(n);
-                out.println(JSON.writeValueAsString(toJson(id, c.search(request(text, m, params), embedder))));
+                out.println(Wire.write(SearchBody.of(id, c.search(request(text, m, params), embedder))));
             }
         }
-    }
-
-    static ObjectNode toJson(String id, SearchResult r) {
-        ObjectNode root = JSON.createObjectNode();
-        if (id != null) root.put("id", id);
-        root.put("query", r.query());
-        root.put("mode", r.mode().label());
-        ArrayNode hits = root.putArray("hits");
-        for (Hit h : r.hits()) {
-            ObjectNode o = hits.addObject();
-            o.put("rank", h.rank());
-            o.put("chunk_id", h.chunk().id());
-            o.put("doc_id", h.chunk().docId());
-            o.put("source", h.chunk().source());
-            o.put("page", h.chunk().page());
-            o.put("score", h.score());
-            o.put("text", h.chunk().text());
-        }
-        ObjectNode t = root.putObject("timings_ms");
-        t.put("embed", round(r.embedMillis()));
-        t.put("search", round(r.searchMillis()));
-        t.put("total", round(r.totalMillis()));
-        return root;
-    }
-
-    static double round(double ms) {
-        return Math.round(ms * 1000) / 1000.0;
     }
 
     static void printText(PrintWriter out, SearchResult r) {

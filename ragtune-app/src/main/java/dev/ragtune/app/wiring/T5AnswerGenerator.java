@@ -9,7 +9,9 @@ import dev.ragtune.model.tokenize.T5Tokenizer;
 import dev.ragtune.rag.answer.Generation;
 import dev.ragtune.rag.answer.GenerationRequest;
 import dev.ragtune.rag.answer.Generator;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Objects;
 
 /**
@@ -71,6 +73,30 @@ public final class T5AnswerGenerator implements Generator {
     public Generation generate(GenerationRequest request) {
         GeneratedText out = new Seq2SeqGenerator(model, tokenizer).generate(List.of(request.prompt()), config).get(0);
         return new Generation(out.text().strip(), List.of());
+    }
+
+    /** Streams the text token by token: each new id's text is the growth of the decoded prefix. */
+    @Override
+    public Generation generate(GenerationRequest request, Consumer<String> onText) {
+        List<Long> ids = new ArrayList<>();
+        StringBuilder told = new StringBuilder();
+        GeneratedText out = new Seq2SeqGenerator(model, tokenizer).generateStreaming(request.prompt(), config, id -> {
+            if (id == config.eosTokenId()) return;
+            ids.add(id);
+            tellGrowth(tokenizer.decode(ids.stream().mapToLong(Long::longValue).toArray()).strip(), told, onText);
+        });
+        String text = out.text().strip();
+        tellGrowth(text, told, onText);
+        return new Generation(text, List.of());
+    }
+
+    /** Tells the part of {@code text} beyond what was told, when what was told is its prefix (decoding can revise). */
+    private static void tellGrowth(String text, StringBuilder told, Consumer<String> onText) {
+        if (text.length() > told.length() && text.startsWith(told.toString())) {
+            onText.accept(text.substring(told.length()));
+            told.setLength(0);
+            told.append(text);
+        }
     }
 
     @Override

@@ -119,6 +119,34 @@ class CliTest {
         }
     }
 
+    @Test
+    void searchAndAskRefuseOutOfBoundsValuesWithTheSameBoundsAsTheServer() {
+        Run huge = run("search", "--collection", collection.toString(), "-k", "2147483647", "x");
+        assertThat(huge.code()).isEqualTo(2);
+        assertThat(huge.err().lines().findFirst().orElse("")).contains("-k must be between 1 and 50, was 2147483647");
+        assertThat(huge.err()).doesNotContain("Exception").doesNotContain("\tat ");
+        Run candidates = run("search", "--collection", collection.toString(), "--candidates", "201", "x");
+        assertThat(candidates.err().lines().findFirst().orElse("")).contains("--candidates must be between 1 and 200");
+        Run askK = run("ask", "--collection", collection.toString(), "-k", "51", "x");
+        assertThat(askK.code()).isEqualTo(2);
+        assertThat(askK.err().lines().findFirst().orElse("")).contains("-k must be between 1 and 50");
+        Run longQ = run("ask", "--collection", collection.toString(), "x".repeat(2001));
+        assertThat(longQ.err().lines().findFirst().orElse("")).contains("2001 characters; at most 2000");
+    }
+
+    @Test
+    void askJsonKeepsItsFieldsNowThatTheApiRecordWritesThem() throws IOException {
+        JsonNode j = JSON.readTree(run("ask", "--collection", collection.toString(), "--json", "O que é ReLU?").out());
+        List<String> keys = new java.util.ArrayList<>();
+        j.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactly("question", "answer", "mode", "generator", "attribution", "citations",
+                "contexts", "prompt", "prompt_tokens", "compressed", "timings_ms", "warnings");
+        List<String> ctx = new java.util.ArrayList<>();
+        j.get("contexts").get(0).fieldNames().forEachRemaining(ctx::add);
+        assertThat(ctx).containsExactly("n", "chunk_id", "source", "page", "score", "text", "kept_sentences",
+                "dropped_sentences");
+    }
+
     static String tinyT5() {
         try {
             return Path.of(CliTest.class.getResource("/t5-tiny-with-tokenizer").toURI()).toString();

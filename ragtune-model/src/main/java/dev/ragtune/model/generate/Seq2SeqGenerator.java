@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.LongConsumer;
 
 /**
  * {@code model.generate()} for T5: greedy, beam search (HF 4.55 {@code _beam_search} semantics) and sampling, with
@@ -92,16 +93,55 @@ public final class Seq2SeqGenerator implements TextGenerator {
      */
     public GenerationResult generate(NDArray inputIds, NDArray attentionMask, GenerationConfig config,
                                      boolean keepStepScores) {
+        return generate(inputIds, attentionMask, config, keepStepScores, null);
+    }
+
+    private GenerationResult generate(NDArray inputIds, NDArray attentionMask, GenerationConfig config,
+                                      boolean keepStepScores, LongConsumer onToken) {
         try (NDManager request = inputIds.getManager().newSubManager()) {
             EncoderOutput enc = model.encodeForInference(inputIds, attentionMask);
             if (config.numBeams() > 1) {
                 return beamSearch(request, enc, config);
             }
-            return sample(request, enc, config, keepStepScores);
+            return sample(request, enc, config, keepStepScores, onToken);
         }
     }
 
-    private GenerationResult sample(NDManager request, EncoderOutput enc, GenerationConfig cfg, boolean keepScores) {
+    /**
+     * Generates from one prompt and tells {@code onToken} each new token id (EOS included) as soon as it is chosen,
+     * so a caller can show the text as it grows. Greedy and sampling only: beam search's best sequence changes until
+     * the end, so with beams the ids are told only once it is done. The result equals {@link #generate(List,
+     * GenerationConfig)}'s.
+     */
+    public GeneratedText generateStreaming(String prompt, GenerationConfig config, LongConsumer onToken) {
+        if (tokenizer == null) {
+            throw new IllegalStateException("This generator has no tokenizer; use generateIds");
+        }
+        long[] ids = tokenizer.encode(prompt);
+        if (ids.length == 0) {
+            throw new IllegalArgumentException("Empty prompt (no token ids); a T5 prompt holds at least </s>");
+        }
+        GenerationResult r;
+        try (NDManager scope = model.manager().newSubManager()) {
+            r = generate(scope.create(ids, new Shape(1, ids.length)), scope.create(ones(ids.length), new Shape(1, ids.length)),
+                    config, false, config.numBeams() > 1 ? null : onToken);
+        }
+        long[] gen = r.generatedIds(0);
+        if (config.numBeams() > 1) {
+            for (long t : gen) onToken.accept(t);
+        }
+        return new GeneratedText(tokenizer.decode(gen), gen,
+                r.sequenceScores() == null ? Double.NaN : r.sequenceScores()[0]);
+    }
+
+    private static long[] ones(int n) {
+        long[] a = new long[n];
+        Arrays.fill(a, 1L);
+        return a;
+    }
+
+    private GenerationResult sample(NDManager request, EncoderOutput enc, GenerationConfig cfg, boolean keepScores,
+                                    LongConsumer onToken) {
         int n = (int) enc.lastHiddenState().getShape().get(0);
         int vocab = model.config().vocabSize();
         int maxLen = cfg.maxNewTokens() + 1;
@@ -156,6 +196,7 @@ public final class Seq2SeqGenerator implements TextGenerator {
                 if (!done[r]) {
                     generated[r]++;
                     done[r] = t == cfg.eosTokenId();
+                    if (onToken != null && n == 1) onToken.accept(t);
                 }
                 allDone &= done[r];
             }

@@ -19,6 +19,16 @@ public interface Generator extends AutoCloseable {
 
     Generation generate(GenerationRequest request);
 
+    /**
+     * Generates and tells {@code onText} the answer's text piece by piece as it is written (the pieces concatenated
+     * are the generated text). A generator that cannot stream tells the whole text once, at the end.
+     */
+    default Generation generate(GenerationRequest request, java.util.function.Consumer<String> onText) {
+        Generation g = generate(request);
+        if (!g.text().isEmpty()) onText.accept(g.text());
+        return g;
+    }
+
     @Override
     default void close() {}
 }

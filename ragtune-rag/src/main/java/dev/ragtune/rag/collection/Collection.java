@@ -189,6 +189,16 @@ public final class Collection implements Retriever {
         return layout.dir().toString();
     }
 
+    /** True when {@code manifest.json} names another generation than the one open (or is gone or unreadable). */
+    @Override
+    public boolean stale() {
+        try {
+            return JSON.readTree(layout.manifest().toFile()).path("generation").asLong(-1) != manifest.generation();
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
     @Override
     public String embedderId() {
         return manifest.embedder().id();

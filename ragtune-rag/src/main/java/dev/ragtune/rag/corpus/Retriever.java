@@ -42,6 +42,14 @@ public interface Retriever extends AutoCloseable {
      */
     SearchResult search(SearchRequest request, Embedder embedder);
 
+    /**
+     * True when the corpus has committed changes this reader does not show (a cheap check; open a new reader to see
+     * them). Backends whose readers follow commits by themselves keep the default.
+     */
+    default boolean stale() {
+        return false;
+    }
+
     /** Refuses an embedder other than the corpus's: its vectors would live in another space and rank garbage. */
     default void requireEmbedder(Embedder embedder) {
         if (!embedderId().equals(embedder.id()) || dimension() != embedder.dimension()) {
