@@ -3,6 +3,7 @@ package dev.ragtune.model.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ragtune.model.io.FileTrees;
+import dev.ragtune.model.io.StagingFiles;
 import dev.ragtune.model.io.SafetensorsReader;
 import dev.ragtune.model.io.SafetensorsWriter;
 import dev.ragtune.model.t5.T5Model;
@@ -46,7 +47,7 @@ public final class LoraMerge {
              LoraAdapter adapter = LoraAdapter.load(model, adapterDir)) {
             Path parent = outDir.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".merging-");
+            Path tmp = StagingFiles.createDirectory(parent, "." + outDir.getFileName() + ".merging-");
             try {
                 try (NDManager scope = model.manager().newSubManager()) {
                     writeWeights(baseDir, adapter, tmp.resolve("model.safetensors"), scope);
