@@ -76,6 +76,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (gpu only if DJL reports one)")
     String device;
 
+    @Option(names = "--weights", defaultValue = "fp32", paramLabel = "fp32|int8",
+            description = "fp32 (exact Hugging Face outputs) or int8: per-row int8 decoder weights, faster on a CPU, "
+                    + "outputs may differ at near-ties (see docs/MODELS.md)")
+    String weights;
+
     @Option(names = "--json", defaultValue = "false", description = "Print {text, token_ids, timings_ms} as JSON")
     boolean json;
 
@@ -95,7 +100,8 @@ public final class GenerateCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         ModelRequest.Tokenizer tok = prompt != null ? ModelRequest.Tokenizer.REQUIRED : ModelRequest.Tokenizer.IF_PRESENT;
-        try (LoadedModel loaded = ModelLoader.fromEnvironment().open(new ModelRequest(model, adapter, device, tok))) {
+        try (LoadedModel loaded = ModelLoader.fromEnvironment().open(new ModelRequest(model, adapter, device, tok,
+                ModelRequest.Weights.parse(weights)))) {
             GenerationConfig base = GenerationConfig.read(loaded.dir().resolve("generation_config.json"));
             GenerationConfig cfg = new GenerationConfig(maxNewTokens, minNewTokens, numBeams, lengthPenalty,
                     earlyStopping, doSample, temperature, topK, topP, seed, noRepeatNgramSize,

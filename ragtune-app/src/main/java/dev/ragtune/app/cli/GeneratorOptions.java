@@ -35,6 +35,11 @@ public final class GeneratorOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (gpu only where DJL finds one).")
     String device;
 
+    @Option(names = "--weights", defaultValue = "fp32", paramLabel = "fp32|int8",
+            description = "fp32 (exact Hugging Face outputs) or int8: per-row int8 decoder weights, faster on a CPU, "
+                    + "outputs may differ at near-ties (see docs/MODELS.md).")
+    String weights;
+
     /** True when a generative model was chosen. */
     public boolean given() {
         if (adapter != null && model == null) throw new IllegalArgumentException("--adapter needs --model (its base model)");
@@ -44,7 +49,7 @@ public final class GeneratorOptions {
     /** Loads the model through the shared {@link ModelLoader}; the caller closes the generator. */
     public Generator open() {
         LoadedModel loaded = ModelLoader.fromEnvironment().open(new ModelRequest(model, adapter, device,
-                ModelRequest.Tokenizer.REQUIRED));
+                ModelRequest.Tokenizer.REQUIRED, ModelRequest.Weights.parse(weights)));
         try {
             Path genConfig = loaded.dir().resolve("generation_config.json");
             GenerationConfig base = Files.isRegularFile(genConfig) ? GenerationConfig.read(genConfig)

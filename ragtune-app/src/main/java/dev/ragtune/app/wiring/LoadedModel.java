@@ -18,7 +18,7 @@ public record LoadedModel(T5Model model, T5Tokenizer tokenizer, LoraAdapter adap
         implements AutoCloseable {
     /** How the model is shown to users: its name, and the adapter's folder when one is attached. */
     public String description() {
-        return name + (adapter == null ? "" : " + LoRA " + adapterDir);
+        return name + (adapter == null ? "" : " + LoRA " + adapterDir) + (model.usesInt8Decoder() ? " (int8)" : "");
     }
 
     @Override

@@ -58,6 +58,12 @@ public final class ModelLoader {
                 Path adapterDir = request.adapter();
                 adapter = userError(() -> LoraAdapter.load(model, adapterDir, located.name()));
             }
+            if (request.weights() == ModelRequest.Weights.INT8) {
+                userError(() -> {
+                    model.useInt8Decoder(Math.max(1, Runtime.getRuntime().availableProcessors()));
+                    return model;
+                });
+            }
             if (hasTokenizer && request.tokenizer() != ModelRequest.Tokenizer.NONE) {
                 tokenizer = T5Tokenizer.load(dir);
             }

@@ -127,8 +127,26 @@ class ModelLoadingTest {
         }
         for (String command : new String[] {"generate", "ask", "eval", "serve"}) {
             assertThat(Main.commandLine().getSubcommands().get(command).getUsageMessage()).as(command)
-                    .contains("--adapter");
+                    .contains("--adapter").contains("--weights=fp32|int8");
         }
         assertThat(Main.commandLine().getSubcommands().get("train").getUsageMessage()).contains("--init-adapter");
+    }
+
+    @Test
+    void generateWithInt8WeightsDecodesThroughTheInt8DecoderAndRefusesWhatItCannotDo() throws Exception {
+        // golden batch3 row 0: Hugging Face's fp32 greedy output is EOS at once, with a top-2 margin of 7.8
+        Run r = run("generate", "--model", resource("t5-tiny"), "--weights", "int8", "--input-ids",
+                "435,246,254,491,73,379,55,206,163,270,1", "--max-new-tokens", "8", "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(ids(j.get("token_ids"))).containsExactly(1);
+        assertThat(j.get("model").asText()).endsWith("(int8)");
+        Run withAdapter = run("generate", "--model", resource("t5-tiny"), "--weights", "int8", "--adapter",
+                resource("t5-tiny-lora"), "--input-ids", "5,1");
+        assertThat(withAdapter.code()).isEqualTo(2);
+        assertThat(withAdapter.err()).contains("--weights int8 cannot apply --adapter").contains("ragtune merge");
+        Run bad = run("ask", "--no-rag", "--model", resource("t5-tiny-with-tokenizer"), "--weights", "int4", "q?");
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("--weights must be fp32 or int8, got 'int4'").doesNotContain("Exception");
     }
 }
