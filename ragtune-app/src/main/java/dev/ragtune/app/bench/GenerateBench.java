@@ -59,6 +59,20 @@ public final class GenerateBench implements Callable<Integer> {
     @Option(names = "--skip-encoder", defaultValue = "false", description = "Skip the encoder-only workloads")
     boolean skipEncoder;
 
+    @Option(names = "--weights", defaultValue = "fp32", split = ",",
+            description = "fp32, or fp32,int8: then only the side-by-side comparison runs (b1 and b8, interleaved "
+                    + "rounds on two copies of the same weights): tok/s, bytes and floor per step, greedy-token "
+                    + "agreement and the change of teacher-forced log-likelihood")
+    List<String> weights;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A Hugging Face checkpoint folder instead of random weights of --shape (e.g. the golden "
+                    + "t5-tiny for quality)")
+    Path modelDir;
+
+    @Option(names = "--int8-threads", defaultValue = "2", description = "Threads of the int8 kernels")
+    int int8Threads;
+
     /** Stand-alone entry point until the lead wires the command into {@code ragtune bench}. */
     public static void main(String[] args) {
         System.exit(new picocli.CommandLine(new GenerateBench()).execute(args));
@@ -68,6 +82,16 @@ public final class GenerateBench implements Callable<Integer> {
     public Integer call() throws Exception {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        if (weights.contains("int8")) {
+            if (!weights.contains("fp32")) {
+                throw new IllegalArgumentException("--weights int8 compares against fp32: give --weights fp32,int8");
+            }
+            Int8Comparison.run(this);
+            return 0;
+        }
+        if (!weights.equals(List.of("fp32"))) {
+            throw new IllegalArgumentException("--weights must be fp32 or fp32,int8, got " + weights);
+        }
         T5Config config = T5Config.forShape(shape);
         boolean small = shape.equals("flan-t5-small");
         System.out.printf("shape %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d), fp32, %d threads, "
@@ -210,7 +234,7 @@ public final class GenerateBench implements Callable<Integer> {
         }
     }
 
-    private static List<long[]> prompts(SplittableRandom rnd, int batch, int len, int vocab) {
+    static List<long[]> prompts(SplittableRandom rnd, int batch, int len, int vocab) {
         List<long[]> out = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
             long[] p = new long[len];
@@ -223,7 +247,7 @@ public final class GenerateBench implements Callable<Integer> {
         return out;
     }
 
-    private static long checksum(GenerationResult r) {
+    static long checksum(GenerationResult r) {
         long h = 1125899906842597L;
         for (long[] row : r.sequences()) {
             for (long t : row) {
@@ -233,7 +257,7 @@ public final class GenerateBench implements Callable<Integer> {
         return h;
     }
 
-    private static double median(double[] v) {
+    static double median(double[] v) {
         double[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];

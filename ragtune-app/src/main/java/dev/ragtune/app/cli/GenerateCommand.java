@@ -2,14 +2,14 @@ package dev.ragtune.app.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragtune.app.wiring.LoadedModel;
+import dev.ragtune.app.wiring.ModelLoader;
+import dev.ragtune.app.wiring.ModelRequest;
 import dev.ragtune.model.generate.GenerationConfig;
 import dev.ragtune.model.generate.GenerationResult;
 import dev.ragtune.model.generate.Seq2SeqGenerator;
-import dev.ragtune.model.t5.T5Model;
-import dev.ragtune.model.t5.UnsupportedModelException;
 import dev.ragtune.model.tokenize.T5Tokenizer;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +30,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Hugging Face model folder")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME",
+            description = "T5 / FLAN-T5 / mT5 / mT0 model: a Hugging Face folder, or ORG/NAME[@REV] pulled with "
+                    + "'ragtune model pull'")
+    String model;
+
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "A LoRA adapter in PEFT's format (adapter_config.json + adapter_model.safetensors), from "
+                    + "'ragtune train' or Python PEFT, applied to --model")
+    Path adapter;
 
     @Option(names = "--max-new-tokens", defaultValue = "64", description = "Maximum tokens to generate")
     int maxNewTokens;
@@ -69,6 +76,11 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (gpu only if DJL reports one)")
     String device;
 
+    @Option(names = "--weights", defaultValue = "fp32", paramLabel = "fp32|int8",
+            description = "fp32 (exact Hugging Face outputs) or int8: per-row int8 decoder weights, faster on a CPU, "
+                    + "outputs may differ at near-ties (see docs/MODELS.md)")
+    String weights;
+
     @Option(names = "--json", defaultValue = "false", description = "Print {text, token_ids, timings_ms} as JSON")
     boolean json;
 
@@ -86,32 +98,19 @@ public final class GenerateCommand implements Callable<Integer> {
             err.println("Give exactly one of a PROMPT argument or --input-ids.");
             return 2;
         }
-        if (!Files.isRegularFile(model.resolve("config.json"))) {
-            err.println("No config.json in --model " + model + ": point it at a Hugging Face T5 model folder.");
-            return 2;
-        }
         long t0 = System.nanoTime();
-        GenerationConfig cfg;
-        try {
-            GenerationConfig base = GenerationConfig.read(model.resolve("generation_config.json"));
-            cfg = new GenerationConfig(maxNewTokens, minNewTokens, numBeams, lengthPenalty, earlyStopping, doSample,
-                    temperature, topK, topP, seed, noRepeatNgramSize, base.decoderStartTokenId(), base.eosTokenId(),
-                    base.padTokenId());
-        } catch (IllegalArgumentException e) {
-            err.println("Invalid generation option: " + e.getMessage());
-            return 2;
-        }
-        boolean hasTokenizer = Files.isRegularFile(model.resolve("tokenizer.json"));
-        if (prompt != null && !hasTokenizer) {
-            err.println("No tokenizer.json in " + model + "; add it or pass --input-ids.");
-            return 2;
-        }
-        try (T5Model t5 = T5Model.load(model, T5Model.device(device));
-             T5Tokenizer tokenizer = hasTokenizer ? T5Tokenizer.load(model) : null) {
+        ModelRequest.Tokenizer tok = prompt != null ? ModelRequest.Tokenizer.REQUIRED : ModelRequest.Tokenizer.IF_PRESENT;
+        try (LoadedModel loaded = ModelLoader.fromEnvironment().open(new ModelRequest(model, adapter, device, tok,
+                ModelRequest.Weights.parse(weights)))) {
+            GenerationConfig base = GenerationConfig.read(loaded.dir().resolve("generation_config.json"));
+            GenerationConfig cfg = new GenerationConfig(maxNewTokens, minNewTokens, numBeams, lengthPenalty,
+                    earlyStopping, doSample, temperature, topK, topP, seed, noRepeatNgramSize,
+                    base.decoderStartTokenId(), base.eosTokenId(), base.padTokenId());
+            T5Tokenizer tokenizer = loaded.tokenizer();
             long t1 = System.nanoTime();
             long[] ids = inputIds != null ? inputIds : tokenizer.encode(prompt);
             long t2 = System.nanoTime();
-            GenerationResult result = new Seq2SeqGenerator(t5, tokenizer).generateIds(List.of(ids), cfg);
+            GenerationResult result = new Seq2SeqGenerator(loaded.model(), tokenizer).generateIds(List.of(ids), cfg);
             long t3 = System.nanoTime();
             long[] generated = result.generatedIds(0);
             String text = tokenizer != null ? tokenizer.decode(generated) : null;
@@ -123,6 +122,7 @@ public final class GenerateCommand implements Callable<Integer> {
                 if (result.sequenceScores() != null) {
                     root.put("score", result.sequenceScores()[0]);
                 }
+                root.put("model", loaded.description());
                 ObjectNode timings = root.putObject("timings_ms");
                 timings.put("load", ms(t0, t1));
                 timings.put("encode", ms(t1, t2));
@@ -134,8 +134,9 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             out.flush();
             return 0;
-        } catch (UnsupportedModelException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
+            err.flush();
             return 2;
         }
     }

@@ -1,11 +1,10 @@
 package dev.ragtune.app.cli;
 
+import dev.ragtune.app.wiring.LoadedModel;
+import dev.ragtune.app.wiring.ModelLoader;
+import dev.ragtune.app.wiring.ModelRequest;
 import dev.ragtune.app.wiring.T5AnswerGenerator;
 import dev.ragtune.model.generate.GenerationConfig;
-import dev.ragtune.model.hub.ModelLocator;
-import dev.ragtune.model.lora.LoraAdapter;
-import dev.ragtune.model.t5.T5Model;
-import dev.ragtune.model.tokenize.T5Tokenizer;
 import dev.ragtune.rag.answer.Generator;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,33 +35,30 @@ public final class GeneratorOptions {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (gpu only where DJL finds one).")
     String device;
 
+    @Option(names = "--weights", defaultValue = "fp32", paramLabel = "fp32|int8",
+            description = "fp32 (exact Hugging Face outputs) or int8: per-row int8 decoder weights, faster on a CPU, "
+                    + "outputs may differ at near-ties (see docs/MODELS.md).")
+    String weights;
+
     /** True when a generative model was chosen. */
     public boolean given() {
         if (adapter != null && model == null) throw new IllegalArgumentException("--adapter needs --model (its base model)");
         return model != null;
     }
 
-    /** Loads the model; the caller closes the generator. */
+    /** Loads the model through the shared {@link ModelLoader}; the caller closes the generator. */
     public Generator open() {
-        if (adapter != null && model == null) throw new IllegalArgumentException("--adapter needs --model (its base model)");
-        Path dir = ModelLocator.fromEnvironment().resolve(model);
-        if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            throw new IllegalArgumentException("model folder " + dir + " has no tokenizer.json; copy the tokenizer of its "
-                    + "base model there (e.g. from google/flan-t5-base)");
-        }
-        Path genConfig = dir.resolve("generation_config.json");
-        GenerationConfig base = Files.isRegularFile(genConfig) ? GenerationConfig.read(genConfig) : GenerationConfig.defaults();
-        GenerationConfig config = base.greedy().withMaxNewTokens(maxNewTokens);
-        if (numBeams > 1) config = config.withBeams(numBeams, 1.0, false);
-        T5Model t5 = T5Model.load(dir, T5Model.device(device));
-        LoraAdapter lora = null;
+        LoadedModel loaded = ModelLoader.fromEnvironment().open(new ModelRequest(model, adapter, device,
+                ModelRequest.Tokenizer.REQUIRED, ModelRequest.Weights.parse(weights)));
         try {
-            lora = adapter == null ? null : LoraAdapter.load(t5, adapter);
-            String id = dir + (adapter == null ? "" : " + LoRA " + adapter);
-            return new T5AnswerGenerator(id, t5, lora, T5Tokenizer.load(dir), config, maxInputTokens);
+            Path genConfig = loaded.dir().resolve("generation_config.json");
+            GenerationConfig base = Files.isRegularFile(genConfig) ? GenerationConfig.read(genConfig)
+                    : GenerationConfig.defaults();
+            GenerationConfig config = base.greedy().withMaxNewTokens(maxNewTokens);
+            if (numBeams > 1) config = config.withBeams(numBeams, 1.0, false);
+            return new T5AnswerGenerator(loaded, config, maxInputTokens);
         } catch (RuntimeException e) {
-            if (lora != null) lora.close();
-            t5.close();
+            loaded.close();
             throw e;
         }
     }

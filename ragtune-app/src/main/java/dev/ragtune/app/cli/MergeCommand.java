@@ -1,5 +1,8 @@
 package dev.ragtune.app.cli;
 
+import dev.ragtune.app.wiring.LoadedModel;
+import dev.ragtune.app.wiring.ModelLoader;
+import dev.ragtune.app.wiring.ModelRequest;
 import dev.ragtune.model.lora.AdapterException;
 import dev.ragtune.model.lora.LoraMerge;
 import dev.ragtune.model.t5.UnsupportedModelException;
@@ -15,13 +18,14 @@ import picocli.CommandLine.Option;
  * model folder. Exit codes: 0 ok, 2 bad input (nothing written).
  */
 @Command(name = "merge", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Merge a LoRA adapter into its base model (W + alpha/r * B A) and write a Hugging Face folder.")
+        description = "Merge a LoRA adapter into its base model (W + scale * B A, scale = lora_alpha/r, or lora_alpha/sqrt(r) with rsLoRA) and write a Hugging Face folder.")
 public final class MergeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Base Hugging Face model folder")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME",
+            description = "Base model: a Hugging Face folder, or ORG/NAME[@REV] pulled with 'ragtune model pull'")
+    String model;
 
     @Option(names = "--adapter", required = true, description = "Adapter folder (adapter_config.json, "
             + "adapter_model.safetensors)")
@@ -36,7 +40,11 @@ public final class MergeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try {
-            LoraMerge.merge(model, adapter, output);
+            LoraMerge.requireEmpty(output);
+            try (LoadedModel loaded = ModelLoader.fromEnvironment().open(new ModelRequest(model, adapter, "cpu",
+                    ModelRequest.Tokenizer.NONE))) {
+                LoraMerge.merge(loaded.adapter(), output);
+            }
             out.println("merged model written to " + output.toAbsolutePath());
             out.flush();
             return 0;

@@ -1,5 +1,8 @@
 package dev.ragtune.app.cli;
 
+import dev.ragtune.app.wiring.LoadedModel;
+import dev.ragtune.app.wiring.ModelLoader;
+import dev.ragtune.app.wiring.ModelRequest;
 import dev.ragtune.app.wiring.TokenizerCodec;
 import dev.ragtune.model.data.BatchOrder;
 import dev.ragtune.model.data.DataSlice;
@@ -49,8 +52,15 @@ public final class TrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, description = "Hugging Face base model folder (with tokenizer.json)")
-    Path model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ORG/NAME",
+            description = "Base model (with tokenizer.json): a Hugging Face folder, or ORG/NAME[@REV] pulled with "
+                    + "'ragtune model pull'")
+    String model;
+
+    @Option(names = "--init-adapter", paramLabel = "DIR",
+            description = "Start from this PEFT LoRA adapter (e.g. a colleague's) instead of a fresh one; its r, "
+                    + "alpha, dropout and target modules are kept")
+    Path initAdapter;
 
     @Option(names = "--train", required = true, description = "Training data: SQuAD v1.1 .json or .jsonl")
     Path train;
@@ -144,7 +154,15 @@ public final class TrainCommand implements Callable<Integer> {
             };
             TrainingConfig config = new TrainingConfig(epochs, batchSize, lr, gradAccum, maxGradNorm, warmupRatio,
                     weightDecay, seed, logEvery, order, maxTarget);
-            LoraConfig lora = loraConfig();
+            if (initAdapter != null) {
+                for (String o : new String[] {"--lora-r", "--lora-alpha", "--lora-dropout", "--target-modules"}) {
+                    if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+                        err.println(o + " cannot be combined with --init-adapter: the adapter in " + initAdapter
+                                + " fixes it (see its adapter_config.json)");
+                        return 2;
+                    }
+                }
+            }
             List<QaExample> trainExamples = QaDatasetReader.read(train, DataSlice.parse(trainSplit), prompt);
             List<QaExample> valExamples = val == null ? List.of()
                     : QaDatasetReader.read(val, DataSlice.parse(valSplit), prompt);
@@ -152,19 +170,20 @@ public final class TrainCommand implements Callable<Integer> {
                 err.println("The slice '" + trainSplit + "' of " + train + " holds no examples");
                 return 2;
             }
-            if (!Files.isRegularFile(model.resolve("tokenizer.json"))) {
-                err.println("No tokenizer.json in --model " + model + "; training needs the model's tokenizer");
-                return 2;
-            }
-            try (T5Model t5 = T5Model.load(model, T5Model.device(device));
-                 T5Tokenizer tokenizer = T5Tokenizer.load(model);
-                 LoraAdapter adapter = LoraAdapter.create(t5, lora, seed)) {
+            try (LoadedModel loaded = ModelLoader.fromEnvironment().open(new ModelRequest(model, initAdapter, device,
+                    ModelRequest.Tokenizer.REQUIRED));
+                 LoraAdapter adapter = loaded.adapter() != null ? null
+                         : LoraAdapter.create(loaded.model(), loraConfig(loaded.name()), seed)) {
+                T5Model t5 = loaded.model();
+                T5Tokenizer tokenizer = loaded.tokenizer();
+                LoraAdapter trained = adapter != null ? adapter : loaded.adapter();
                 TokenizerCodec codec = new TokenizerCodec(tokenizer);
                 ExampleEncoder encoder = new ExampleEncoder(codec, maxSource, maxTarget, t5.config().eosTokenId());
                 List<TokenizedExample> trainSet = encoder.encode(trainExamples, train.toString()).examples();
                 List<TokenizedExample> valSet = encoder.encode(valExamples, String.valueOf(val)).examples();
-                out.println(adapter.trainableSummary());
-                Trainer trainer = new Trainer(adapter, config, codec, new Progress(out, err));
+                out.println(trained.trainableSummary() + (initAdapter == null ? ""
+                        : " (starting from " + initAdapter.toAbsolutePath() + ")"));
+                Trainer trainer = new Trainer(trained, config, codec, new Progress(out, err));
                 out.printf(Locale.ROOT, "training on %d examples (%d validation), %d optimizer steps%s%n",
                         trainSet.size(), valSet.size(), trainer.totalSteps(trainSet.size()),
                         resume ? ", resuming from " + output.resolve("checkpoint") : "");
@@ -192,8 +211,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    LoraConfig loraConfig() {
-        String base = model.getFileName() == null ? model.toString() : model.getFileName().toString();
+    LoraConfig loraConfig(String base) {
         if (REGEX_CHARS.matcher(targetModules).find()) {
             return new LoraConfig(loraR, loraAlpha, loraDropout, null, targetModules, base);
         }

@@ -1,5 +1,8 @@
 package dev.ragtune.app.cli;
 
+import dev.ragtune.model.io.SafetensorsFormatException;
+import dev.ragtune.model.lora.AdapterException;
+import dev.ragtune.model.t5.UnsupportedModelException;
 import dev.ragtune.rag.corpus.CorpusException;
 import java.io.IOException;
 import picocli.CommandLine;
@@ -13,7 +16,9 @@ public final class UserErrors implements CommandLine.IExecutionExceptionHandler 
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult)
             throws Exception {
         if (e instanceof CorpusException || e instanceof IllegalArgumentException || e instanceof IOException
-                || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
+                || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException
+                || e instanceof AdapterException || e instanceof UnsupportedModelException
+                || e instanceof SafetensorsFormatException) {
             commandLine.getErr().println("ragtune " + commandLine.getCommandName() + ": " + e.getMessage());
             commandLine.getErr().flush();
             return 1;

@@ -34,6 +34,11 @@ public final class T5AnswerGenerator implements Generator {
         this(id, model, null, tokenizer, config, maxInputTokens);
     }
 
+    /** A model opened by {@link ModelLoader} (with its tokenizer, and adapter if any); the generator owns it. */
+    public T5AnswerGenerator(LoadedModel loaded, GenerationConfig config, int maxInputTokens) {
+        this(loaded.description(), loaded.model(), loaded.adapter(), loaded.tokenizer(), config, maxInputTokens);
+    }
+
     /**
      * As above, with a LoRA adapter attached to {@code model} (or null); the generator owns it too and detaches it
      * on close.

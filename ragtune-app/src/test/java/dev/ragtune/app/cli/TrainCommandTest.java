@@ -1,5 +1,7 @@
 package dev.ragtune.app.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -163,7 +165,45 @@ class TrainCommandTest {
         assertThat(err.toString()).contains("Prompt template must contain {context} and/or {question}");
         assertThat(run(new MergeCommand(), "--model", base.toString(), "--adapter", tmp.resolve("none").toString(),
                 "--output", tmp.resolve("m").toString())).isEqualTo(2);
-        assertThat(err.toString()).contains("Adapter config not found");
+        assertThat(err.toString()).contains("--adapter " + tmp.resolve("none") + " is not a folder");
         assertThat(tmp.resolve("m")).doesNotExist();
+    }
+
+    @Test
+    void initAdapterContinuesAPeftAdapterKeepingItsConfigAndRecordingThisBase(@TempDir Path tmp) throws Exception {
+        Path base = Paths.get(TrainCommandTest.class.getResource("/t5-tiny-with-tokenizer").toURI());
+        Path init = Paths.get(TrainCommandTest.class.getResource("/t5-tiny-lora").toURI());
+        Path data = squadStyleJsonl(tmp);
+        Path output = tmp.resolve("continued");
+        // a learning rate so small that one epoch leaves the weights where they started (a fresh adapter has B = 0)
+        int code = run(new TrainCommand(), "--model", base.toString(), "--init-adapter", init.toString(), "--train",
+                data.toString(), "--output", output.toString(), "--epochs", "1", "--batch-size", "4", "--lr", "1e-12",
+                "--max-grad-norm", "0");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("starting from " + init.toAbsolutePath());
+        SafetensorsReader before = SafetensorsReader.open(init.resolve("adapter_model.safetensors"));
+        SafetensorsReader after = SafetensorsReader.open(output.resolve("adapter_model.safetensors"));
+        assertThat(after.tensors().keySet()).isEqualTo(before.tensors().keySet());
+        for (String k : before.tensors().keySet()) {
+            float[] b = before.readFloats(k);
+            float[] a = after.readFloats(k);
+            double diff = 0;
+            double norm = 0;
+            for (int i = 0; i < b.length; i++) {
+                diff = Math.max(diff, Math.abs(a[i] - b[i]));
+                norm = Math.max(norm, Math.abs(b[i]));
+            }
+            assertThat(norm).as(k + " is a trained (non-zero) tensor").isGreaterThan(0.01);
+            assertThat(diff).as(k).isLessThan(1e-6);
+        }
+        JsonNode config = new ObjectMapper().readTree(output.resolve("adapter_config.json").toFile());
+        assertThat(config.get("r").asInt()).isEqualTo(4);
+        assertThat(config.get("lora_alpha").asInt()).isEqualTo(8);
+        assertThat(config.get("base_model_name_or_path").asText()).isEqualTo(base.toAbsolutePath().toString());
+        assertThat(output.resolve("README.md")).exists();
+
+        assertThat(run(new TrainCommand(), "--model", base.toString(), "--init-adapter", init.toString(), "--train",
+                data.toString(), "--output", tmp.resolve("o").toString(), "--lora-r", "16")).isEqualTo(2);
+        assertThat(err.toString()).contains("--lora-r cannot be combined with --init-adapter");
     }
 }

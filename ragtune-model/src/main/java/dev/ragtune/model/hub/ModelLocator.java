@@ -32,12 +32,22 @@ public final class ModelLocator {
      * @throws ModelNotFoundException neither a directory nor a cached snapshot; the message says how to pull it
      */
     public Path resolve(String dirOrRepoId) {
+        return locate(dirOrRepoId).dir();
+    }
+
+    /**
+     * A model's folder and where it came from: the hub id for a cached hub snapshot, else the folder's absolute
+     * path ({@link Located#name()}, what an adapter records as its base model).
+     *
+     * @throws ModelNotFoundException neither a directory nor a cached snapshot; the message says how to pull it
+     */
+    public Located locate(String dirOrRepoId) {
         if (dirOrRepoId == null || dirOrRepoId.isBlank()) {
             throw new ModelNotFoundException("no model given: pass a folder or a hub id ORG/NAME[@REVISION]");
         }
         String s = dirOrRepoId.strip();
         Optional<Path> dir = asDirectory(s);
-        if (dir.isPresent()) return dir.get();
+        if (dir.isPresent()) return new Located(dir.get(), Optional.empty());
         int at = s.lastIndexOf('@');
         String id = at >= 0 ? s.substring(0, at) : s;
         String revision = at >= 0 ? s.substring(at + 1) : "main";
@@ -48,10 +58,10 @@ public final class ModelLocator {
         RepoId repo = new RepoId(id);
         Optional<String> sha = cache.readRef(repo, revision);
         if (sha.isPresent() && Files.isDirectory(cache.snapshotDir(repo, sha.get()))) {
-            return cache.snapshotDir(repo, sha.get());
+            return new Located(cache.snapshotDir(repo, sha.get()), Optional.of(repo.toString()));
         }
         Path byName = cache.snapshotDir(repo, revision);
-        if (Files.isDirectory(byName)) return byName;
+        if (Files.isDirectory(byName)) return new Located(byName, Optional.of(repo.toString()));
         throw new ModelNotFoundException(repo + ("main".equals(revision) ? "" : "@" + revision)
                 + " is not downloaded (looked in " + cache.repoDir(repo) + "). Run ./ragtune model pull " + repo
                 + ("main".equals(revision) ? "" : " --revision " + revision)
@@ -66,6 +76,19 @@ public final class ModelLocator {
             return Files.isDirectory(p) ? Optional.of(p.toAbsolutePath().normalize()) : Optional.empty();
         } catch (InvalidPathException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * A located model.
+     *
+     * @param dir   the folder holding its files
+     * @param hubId {@code org/name} when it is a hub snapshot from the cache
+     */
+    public record Located(Path dir, Optional<String> hubId) {
+        /** The hub id, or the folder's absolute path. */
+        public String name() {
+            return hubId.orElse(dir.toAbsolutePath().toString());
         }
     }
 }

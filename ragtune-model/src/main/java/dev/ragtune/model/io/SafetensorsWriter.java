@@ -78,7 +78,7 @@ public final class SafetensorsWriter {
         Path dir = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            Path tmp = StagingFiles.createFile(dir, file.getFileName().toString(), ".tmp");
             try {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
                     out.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded).array());

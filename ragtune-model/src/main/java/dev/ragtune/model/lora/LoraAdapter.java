@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragtune.model.io.SafetensorsReader;
 import dev.ragtune.model.io.SafetensorsWriter;
+import dev.ragtune.model.io.StagingFiles;
 import dev.ragtune.model.t5.Linear;
 import dev.ragtune.model.t5.T5Config;
 import dev.ragtune.model.t5.T5Model;
@@ -37,6 +38,7 @@ public final class LoraAdapter implements AutoCloseable {
     public static final String PEFT_PREFIX = "base_model.model.";
     static final String CONFIG_FILE = "adapter_config.json";
     static final String WEIGHTS_FILE = "adapter_model.safetensors";
+    static final String CARD_FILE = "README.md";
 
     private final T5Model model;
     private final LoraConfig config;
@@ -89,7 +91,16 @@ public final class LoraAdapter implements AutoCloseable {
      * @throws AdapterException naming the file, tensor and both shapes when the adapter belongs to another base
      */
     public static LoraAdapter load(T5Model model, Path adapterDir) {
-        LoraConfig config = LoraConfig.readPeft(adapterDir.resolve(CONFIG_FILE));
+        return load(model, adapterDir, null);
+    }
+
+    /**
+     * As {@link #load(T5Model, Path)}, recording {@code baseModelNameOrPath} (when non-null) as the base model the
+     * adapter is now attached to, e.g. to continue training a colleague's adapter on this base and save it.
+     */
+    public static LoraAdapter load(T5Model model, Path adapterDir, String baseModelNameOrPath) {
+        LoraConfig read = LoraConfig.readPeft(adapterDir.resolve(CONFIG_FILE));
+        LoraConfig config = baseModelNameOrPath == null ? read : read.withBaseModel(baseModelNameOrPath);
         Path weights = adapterDir.resolve(WEIGHTS_FILE);
         if (!Files.isRegularFile(weights)) {
             throw new AdapterException("Adapter weights not found: " + weights
@@ -261,14 +272,26 @@ public final class LoraAdapter implements AutoCloseable {
     }
 
     /**
-     * Saves in PEFT's format: {@code adapter_config.json} and {@code adapter_model.safetensors}. Both files are
-     * written to temp files in {@code dir} first and then moved into place, so a crash leaves no partial file.
+     * Saves in PEFT's format: {@code adapter_config.json}, {@code adapter_model.safetensors} and, unless the folder
+     * already has one, a short {@code README.md} model card as PEFT writes. Every file is written to a temp file in
+     * {@code dir} first and then moved into place, so a crash leaves no partial file; files and folders get the
+     * user's default permissions (0644 / 0755 with umask 022), as PEFT's do.
      */
     public void save(Path dir) {
         try {
             Files.createDirectories(dir);
-            Path tmpWeights = Files.createTempFile(dir, ".adapter_model", ".tmp");
-            Path tmpConfig = Files.createTempFile(dir, ".adapter_config", ".tmp");
+            Path card = dir.resolve(CARD_FILE);
+            if (!Files.exists(card)) {
+                Path tmpCard = StagingFiles.createFile(dir, ".README", ".tmp");
+                try {
+                    Files.writeString(tmpCard, modelCard(), StandardCharsets.UTF_8);
+                    Files.move(tmpCard, card, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmpCard);
+                }
+            }
+            Path tmpWeights = StagingFiles.createFile(dir, ".adapter_model", ".tmp");
+            Path tmpConfig = StagingFiles.createFile(dir, ".adapter_config", ".tmp");
             try {
                 Files.delete(tmpWeights);
                 SafetensorsWriter.write(tmpWeights, parameters());
@@ -286,6 +309,31 @@ public final class LoraAdapter implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save adapter to " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The model card: PEFT's front matter (base model, library, tags) and what the adapter holds. */
+    String modelCard() {
+        String base = config.baseModelNameOrPath();
+        boolean hubId = !base.isEmpty() && !base.startsWith("/") && !base.contains("\\") && base.split("/").length <= 2;
+        StringBuilder b = new StringBuilder("---\n");
+        if (hubId) {
+            b.append("base_model: ").append(base).append('\n');
+        }
+        b.append("library_name: peft\ntags:\n");
+        if (hubId) {
+            b.append("- base_model:adapter:").append(base).append('\n');
+        }
+        b.append("- lora\n- transformers\n- ragtune\n---\n\n# LoRA adapter\n\n");
+        b.append("A LoRA adapter in PEFT's format, written by ragtune.\n\n");
+        b.append("- **Base model:** ").append(base.isEmpty() ? "not recorded" : base).append('\n');
+        b.append(String.format(Locale.ROOT, "- **LoRA:** r=%d, lora_alpha=%d (scale %s), dropout %s, targets %s%n",
+                config.r(), config.loraAlpha(), config.scaling(), config.loraDropout(), config.targetDescription()));
+        b.append(String.format(Locale.ROOT, "- **Trainable parameters:** %,d in %d modules%n", trainableParameters(),
+                layers.size()));
+        b.append("\n## How to use\n\n```python\nfrom peft import AutoPeftModelForSeq2SeqLM\n")
+                .append("model = AutoPeftModelForSeq2SeqLM.from_pretrained(\"path/to/this/folder\")\n```\n\n")
+                .append("or `ragtune generate --model BASE --adapter path/to/this/folder \"prompt\"`.\n");
+        return b.toString();
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -17,12 +18,14 @@ import java.util.regex.Pattern;
  * <p>Target modules are either a list of names — a name matches a module whose full HF name equals it or ends with
  * {@code "." + name} (so {@code q} matches {@code encoder.block.0.layer.0.SelfAttention.q}) — or, when
  * {@code targetRegex} is non-null, one regex that must match the WHOLE module name ({@code re.fullmatch}), exactly as
- * PEFT treats a string {@code target_modules}. The scale applied to {@code B(A x)} is {@code loraAlpha / r}.
+ * PEFT treats a string {@code target_modules}. The scale applied to {@code B(A x)} is {@code loraAlpha / r}, or
+ * {@code loraAlpha / √r} with rsLoRA. {@link ModuleFilter} narrows the matched modules as PEFT's
+ * {@code exclude_modules}, {@code layers_to_transform} and {@code layers_pattern} do.
  *
- * @param baseModelNameOrPath written to {@code adapter_config.json}; informative (PEFT uses it to fetch the base)
+ * @param baseModelNameOrPath written to {@code adapter_config.json}; PEFT's {@code AutoPeftModel} loads the base from it
  */
 public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> targetModules, String targetRegex,
-                         String baseModelNameOrPath) {
+                         String baseModelNameOrPath, boolean useRslora, ModuleFilter filter) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public LoraConfig {
@@ -43,6 +46,13 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
             Pattern.compile(targetRegex);
         }
         baseModelNameOrPath = baseModelNameOrPath == null ? "" : baseModelNameOrPath;
+        filter = filter == null ? ModuleFilter.NONE : filter;
+    }
+
+    /** Plain LoRA (no rsLoRA, no module filter). */
+    public LoraConfig(int r, int loraAlpha, double loraDropout, List<String> targetModules, String targetRegex,
+                      String baseModelNameOrPath) {
+        this(r, loraAlpha, loraDropout, targetModules, targetRegex, baseModelNameOrPath, false, ModuleFilter.NONE);
     }
 
     /** Config with a list of module names (e.g. {@code q, v}). */
@@ -51,19 +61,35 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         return new LoraConfig(r, loraAlpha, loraDropout, targetModules, null, baseModelNameOrPath);
     }
 
-    /** PEFT scaling {@code lora_alpha / r}. */
+    /** The same config recording another base model. */
+    public LoraConfig withBaseModel(String nameOrPath) {
+        return new LoraConfig(r, loraAlpha, loraDropout, targetModules, targetRegex, nameOrPath, useRslora, filter);
+    }
+
+    /** The same config with another dropout (dropout only acts in training). */
+    public LoraConfig withDropout(double dropout) {
+        return new LoraConfig(r, loraAlpha, dropout, targetModules, targetRegex, baseModelNameOrPath, useRslora, filter);
+    }
+
+    /** PEFT scaling: {@code lora_alpha / r}, or {@code lora_alpha / sqrt(r)} with {@code use_rslora}. */
     public double scaling() {
-        return (double) loraAlpha / r;
+        return useRslora ? loraAlpha / Math.sqrt(r) : (double) loraAlpha / r;
     }
 
     /** Whether the module with this full HF name is wrapped (PEFT's {@code check_target_module_exists}). */
     public boolean matches(String moduleName) {
+        if (filter.excludes(moduleName)) {
+            return false;
+        }
         if (targetRegex != null) {
             return Pattern.compile(targetRegex).matcher(moduleName).matches();
         }
+        if (targetModules.contains(moduleName)) {
+            return true;
+        }
         for (String t : targetModules) {
-            if (moduleName.equals(t) || moduleName.endsWith("." + t)) {
-                return true;
+            if (moduleName.endsWith("." + t)) {
+                return filter.layerSelected(moduleName);
             }
         }
         return false;
@@ -71,7 +97,7 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
 
     /** Human-readable target description for messages. */
     public String targetDescription() {
-        return targetRegex != null ? "regex '" + targetRegex + "'" : "names " + targetModules;
+        return (targetRegex != null ? "regex '" + targetRegex + "'" : "names " + targetModules) + filter.describe();
     }
 
     /** The {@code adapter_config.json} document in PEFT's schema (same keys PEFT 0.20 writes). */
@@ -84,13 +110,12 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         o.put("bias", "none");
         o.putNull("corda_config");
         o.putNull("eva_config");
-        o.putNull("exclude_modules");
+        filter.writeExclude(o);
         o.put("fan_in_fan_out", false);
         o.put("inference_mode", true);
         o.put("init_lora_weights", true);
         o.putNull("layer_replication");
-        o.putNull("layers_pattern");
-        o.putNull("layers_to_transform");
+        filter.writeLayers(o);
         o.putObject("loftq_config");
         o.put("lora_alpha", loraAlpha);
         o.put("lora_bias", false);
@@ -114,13 +139,15 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         o.putNull("trainable_token_indices");
         o.put("use_dora", false);
         o.put("use_qalora", false);
-        o.put("use_rslora", false);
+        o.put("use_rslora", useRslora);
         return o;
     }
 
     /**
-     * Reads a PEFT {@code adapter_config.json}. Rejects what this implementation cannot reproduce faithfully
-     * (non-LoRA types, DoRA, rsLoRA, per-module rank/alpha patterns, bias training, fan_in_fan_out, modules_to_save).
+     * Reads a PEFT {@code adapter_config.json}. Every option that changes the computation and is not implemented is
+     * refused by its PEFT name ({@link PeftOptions}); {@code use_rslora}, {@code exclude_modules},
+     * {@code layers_to_transform} / {@code layers_pattern} are implemented and {@code bias: lora_only} is accepted
+     * (T5's linear layers have no bias, so it equals {@code none}).
      */
     public static LoraConfig readPeft(Path adapterConfigJson) {
         if (!Files.isRegularFile(adapterConfigJson)) {
@@ -133,21 +160,11 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         } catch (IOException e) {
             throw new AdapterException("Cannot parse " + adapterConfigJson + ": " + e.getMessage(), e);
         }
+        if (c == null || !c.isObject()) {
+            throw new AdapterException(adapterConfigJson + " is not a JSON object; expected PEFT's adapter_config.json");
+        }
         String where = " in " + adapterConfigJson;
-        require(c.path("peft_type").asText("").equals("LORA"), "peft_type must be LORA, got '"
-                + c.path("peft_type").asText() + "'" + where);
-        String task = c.path("task_type").asText("SEQ_2_SEQ_LM");
-        require(task.equals("SEQ_2_SEQ_LM"), "task_type must be SEQ_2_SEQ_LM, got '" + task + "'" + where);
-        require(!c.path("use_dora").asBoolean(false), "DoRA adapters (use_dora) are not supported" + where);
-        require(!c.path("use_rslora").asBoolean(false), "rsLoRA (use_rslora) is not supported" + where);
-        require(c.path("bias").asText("none").equals("none"), "only bias \"none\" is supported" + where);
-        require(!c.path("fan_in_fan_out").asBoolean(false), "fan_in_fan_out=true is not supported" + where);
-        require(c.path("rank_pattern").isMissingNode() || c.path("rank_pattern").isNull()
-                || c.path("rank_pattern").isEmpty(), "per-module rank_pattern is not supported" + where);
-        require(c.path("alpha_pattern").isMissingNode() || c.path("alpha_pattern").isNull()
-                || c.path("alpha_pattern").isEmpty(), "per-module alpha_pattern is not supported" + where);
-        require(c.path("modules_to_save").isMissingNode() || c.path("modules_to_save").isNull(),
-                "modules_to_save is not supported" + where);
+        PeftOptions.check(c, where);
         JsonNode tm = c.path("target_modules");
         List<String> names = new ArrayList<>();
         String regex = null;
@@ -162,15 +179,149 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         require(alpha == Math.rint(alpha), "non-integer lora_alpha " + alpha + " is not supported" + where);
         try {
             return new LoraConfig(c.path("r").asInt(8), (int) alpha, c.path("lora_dropout").asDouble(0),
-                    names, regex, c.path("base_model_name_or_path").asText(""));
+                    names, regex, c.path("base_model_name_or_path").asText(""), c.path("use_rslora").asBoolean(false),
+                    ModuleFilter.read(c, where));
         } catch (AdapterException e) {
             throw new AdapterException(e.getMessage() + where, e);
+        } catch (java.util.regex.PatternSyntaxException e) {
+            throw new AdapterException("invalid regex in target_modules or exclude_modules" + where + ": "
+                    + e.getDescription(), e);
         }
     }
 
-    private static void require(boolean ok, String message) {
+    static void require(boolean ok, String message) {
         if (!ok) {
             throw new AdapterException(message);
+        }
+    }
+
+    /**
+     * PEFT's module filters: {@code exclude_modules} (names, matched like target names, or one full-match regex) and
+     * {@code layers_to_transform} (layer indexes, found in a module name by {@code layers_pattern}, or when it is
+     * empty by PEFT's default {@code .*\.[^.]*\.(\d+)\.}). As in PEFT, the layer filter applies only to list targets
+     * matched by suffix.
+     */
+    public record ModuleFilter(List<String> excludeModules, String excludeRegex, List<Integer> layersToTransform,
+                               List<String> layersPattern) {
+        public static final ModuleFilter NONE = new ModuleFilter(List.of(), null, List.of(), List.of());
+
+        public ModuleFilter {
+            excludeModules = excludeModules == null ? List.of() : List.copyOf(excludeModules);
+            layersToTransform = layersToTransform == null ? List.of() : List.copyOf(layersToTransform);
+            layersPattern = layersPattern == null ? List.of() : List.copyOf(layersPattern);
+            if (excludeRegex != null) {
+                Pattern.compile(excludeRegex);
+            }
+        }
+
+        boolean excludes(String module) {
+            if (excludeRegex != null) {
+                return Pattern.compile(excludeRegex).matcher(module).matches();
+            }
+            for (String e : excludeModules) {
+                if (module.equals(e) || module.endsWith("." + e)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        boolean layerSelected(String module) {
+            if (layersToTransform.isEmpty()) {
+                return true;
+            }
+            Integer index = null;
+            if (layersPattern.isEmpty()) {
+                index = layerIndex("[^.]*", module);
+            } else {
+                for (String p : layersPattern) {
+                    index = layerIndex(p, module);
+                    if (index != null) {
+                        break;
+                    }
+                }
+            }
+            return index != null && layersToTransform.contains(index);
+        }
+
+        /** PEFT: {@code re.match(rf".*\.{pattern}\.(\d+)\.", key)} (anchored at the start, greedy). */
+        private static Integer layerIndex(String pattern, String module) {
+            Matcher m = Pattern.compile(".*\\." + pattern + "\\.(\\d+)\\.").matcher(module);
+            return m.lookingAt() ? Integer.valueOf(m.group(1)) : null;
+        }
+
+        String describe() {
+            String s = "";
+            if (excludeRegex != null || !excludeModules.isEmpty()) {
+                s += ", excluding " + (excludeRegex != null ? "regex '" + excludeRegex + "'" : excludeModules);
+            }
+            if (!layersToTransform.isEmpty()) {
+                s += ", layers " + layersToTransform + (layersPattern.isEmpty() ? "" : " of " + layersPattern);
+            }
+            return s;
+        }
+
+        void writeExclude(ObjectNode o) {
+            if (excludeRegex != null) {
+                o.put("exclude_modules", excludeRegex);
+            } else if (!excludeModules.isEmpty()) {
+                ArrayNode a = o.putArray("exclude_modules");
+                excludeModules.forEach(a::add);
+            } else {
+                o.putNull("exclude_modules");
+            }
+        }
+
+        void writeLayers(ObjectNode o) {
+            if (layersPattern.isEmpty()) {
+                o.putNull("layers_pattern");
+            } else {
+                ArrayNode a = o.putArray("layers_pattern");
+                layersPattern.forEach(a::add);
+            }
+            if (layersToTransform.isEmpty()) {
+                o.putNull("layers_to_transform");
+            } else {
+                ArrayNode a = o.putArray("layers_to_transform");
+                layersToTransform.forEach(a::add);
+            }
+        }
+
+        static ModuleFilter read(JsonNode c, String where) {
+            JsonNode ex = c.path("exclude_modules");
+            List<String> exclude = new ArrayList<>();
+            String excludeRegex = null;
+            if (ex.isTextual()) {
+                excludeRegex = ex.asText();
+            } else if (ex.isArray()) {
+                ex.forEach(n -> exclude.add(n.asText()));
+            } else {
+                require(ex.isMissingNode() || ex.isNull(), "exclude_modules must be a list or a string" + where);
+            }
+            JsonNode lt = c.path("layers_to_transform");
+            List<Integer> layers = new ArrayList<>();
+            if (lt.isInt()) {
+                layers.add(lt.asInt());
+            } else if (lt.isArray()) {
+                lt.forEach(n -> {
+                    require(n.isInt(), "layers_to_transform must hold integers, got " + n + where);
+                    layers.add(n.asInt());
+                });
+            } else {
+                require(lt.isMissingNode() || lt.isNull(), "layers_to_transform must be an integer or a list" + where);
+            }
+            JsonNode lp = c.path("layers_pattern");
+            List<String> pattern = new ArrayList<>();
+            if (lp.isTextual()) {
+                if (!lp.asText().isEmpty()) {
+                    pattern.add(lp.asText());
+                }
+            } else if (lp.isArray()) {
+                lp.forEach(n -> pattern.add(n.asText()));
+            } else {
+                require(lp.isMissingNode() || lp.isNull(), "layers_pattern must be a string or a list" + where);
+            }
+            return new ModuleFilter(exclude, excludeRegex, layers, pattern);
         }
     }
 }

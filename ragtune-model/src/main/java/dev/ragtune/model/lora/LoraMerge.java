@@ -3,6 +3,7 @@ package dev.ragtune.model.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ragtune.model.io.FileTrees;
+import dev.ragtune.model.io.StagingFiles;
 import dev.ragtune.model.io.SafetensorsReader;
 import dev.ragtune.model.io.SafetensorsWriter;
 import dev.ragtune.model.t5.T5Model;
@@ -38,15 +39,30 @@ public final class LoraMerge {
      * @throws AdapterException for a mismatched adapter or a non-empty output folder; nothing is written then
      */
     public static void merge(Path baseDir, Path adapterDir, Path outDir) {
-        if (Files.exists(outDir) && !isEmptyDirectory(outDir)) {
-            throw new AdapterException("Output folder " + outDir + " already exists and is not empty; choose a new"
-                    + " folder for the merged model");
-        }
+        requireEmpty(outDir);
         try (T5Model model = T5Model.load(baseDir, ai.djl.Device.cpu());
              LoraAdapter adapter = LoraAdapter.load(model, adapterDir)) {
+            merge(adapter, outDir);
+        }
+    }
+
+    /**
+     * Writes the merged model of an adapter attached to a model loaded from a folder (whose tensors and tokenizer
+     * files are copied).
+     *
+     * @throws AdapterException for a non-empty output folder or a model without a source folder; nothing is written
+     */
+    public static void merge(LoraAdapter adapter, Path outDir) {
+        requireEmpty(outDir);
+        T5Model model = adapter.model();
+        Path baseDir = model.source();
+        if (baseDir == null) {
+            throw new AdapterException("the model has no source folder to merge into (random weights)");
+        }
+        try {
             Path parent = outDir.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempDirectory(parent, "." + outDir.getFileName() + ".merging-");
+            Path tmp = StagingFiles.createDirectory(parent, "." + outDir.getFileName() + ".merging-");
             try {
                 try (NDManager scope = model.manager().newSubManager()) {
                     writeWeights(baseDir, adapter, tmp.resolve("model.safetensors"), scope);
@@ -65,6 +81,14 @@ public final class LoraMerge {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write merged model to " + outDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Fails fast when {@code outDir} exists and is not an empty folder. */
+    public static void requireEmpty(Path outDir) {
+        if (Files.exists(outDir) && !isEmptyDirectory(outDir)) {
+            throw new AdapterException("Output folder " + outDir + " already exists and is not empty; choose a new"
+                    + " folder for the merged model");
         }
     }
 

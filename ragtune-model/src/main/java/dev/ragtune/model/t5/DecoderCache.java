@@ -30,6 +30,8 @@ public final class DecoderCache {
     /** The concatenated decoder weights this request decodes with, or null for the plain per-linear path. */
     final FusedDecoderWeights fused;
     private final NDManager manager;
+    /** The Java-side state when this request decodes with int8 weights, else null. */
+    Int8Decoder.State int8;
     int length;
 
     /** A cache for {@code rows} rows with zeroed self-attention buffers of {@code maxLength} positions per layer. */
@@ -71,6 +73,10 @@ public final class DecoderCache {
      * encoder states are identical.
      */
     public void reorder(NDArray rows) {
+        if (int8 != null) {
+            int8.reorder(rows.toLongArray());
+            return;
+        }
         for (int i = 0; i < selfKeys.length; i++) {
             NDArray k = selfKeys[i].get(manager, new NDIndex("{}", rows));
             NDArray v = selfValues[i].get(manager, new NDIndex("{}", rows));

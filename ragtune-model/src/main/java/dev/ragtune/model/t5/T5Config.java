@@ -61,8 +61,10 @@ public record T5Config(int vocabSize, int dModel, int dKv, int numHeads, int dFf
     }
 
     /**
-     * Reads {@code config.json}. Accepts {@code model_type} t5 / mt5 and {@code feed_forward_proj} relu, gelu,
-     * gated-gelu (→ gelu_new, as HF does) and gated-relu; anything else is an {@link UnsupportedModelException}.
+     * Reads {@code config.json}. Accepts {@code model_type} t5 / mt5 (mT5, mT0: {@code MT5ForConditionalGeneration}
+     * is T5 v1.1 with {@code MT5Config}'s defaults — gated-gelu, untied lm_head, vocabulary 250112) and
+     * {@code feed_forward_proj} relu, gelu, gated-gelu (→ gelu_new, as HF does) and gated-relu; anything else is an
+     * {@link UnsupportedModelException}.
      */
     public static T5Config read(Path configJson) {
         if (!Files.isRegularFile(configJson)) {
@@ -80,7 +82,10 @@ public record T5Config(int vocabSize, int dModel, int dKv, int numHeads, int dFf
             throw new UnsupportedModelException("Unsupported model_type '" + modelType + "' in " + configJson
                     + "; only T5-family checkpoints (t5, mt5: T5/FLAN-T5/mT5) are supported");
         }
-        String ffProj = c.path("feed_forward_proj").asText("relu");
+        boolean mt5 = modelType.equals("mt5");
+        // HF MT5Config differs from T5Config only in its defaults: gated-gelu, untied lm_head, 250112 pieces,
+        // d_ff 1024, 8 layers, 6 heads (mt5-small's shape)
+        String ffProj = c.path("feed_forward_proj").asText(mt5 ? "gated-gelu" : "relu");
         String[] parts = ffProj.split("-");
         boolean gated = parts.length == 2 && parts[0].equals("gated");
         if (parts.length > 2 || (parts.length == 2 && !gated)) {
@@ -100,15 +105,16 @@ public record T5Config(int vocabSize, int dModel, int dKv, int numHeads, int dFf
             throw new UnsupportedModelException("config " + configJson + " is inconsistent: feed_forward_proj '"
                     + ffProj + "' vs is_gated_act " + c.get("is_gated_act").asBoolean());
         }
-        int numLayers = c.path("num_layers").asInt(6);
+        int numLayers = c.path("num_layers").asInt(mt5 ? 8 : 6);
         try {
-            return new T5Config(c.path("vocab_size").asInt(32128), c.path("d_model").asInt(512),
-                    c.path("d_kv").asInt(64), c.path("num_heads").asInt(8), c.path("d_ff").asInt(2048), numLayers,
+            return new T5Config(c.path("vocab_size").asInt(mt5 ? 250112 : 32128), c.path("d_model").asInt(512),
+                    c.path("d_kv").asInt(64), c.path("num_heads").asInt(mt5 ? 6 : 8),
+                    c.path("d_ff").asInt(mt5 ? 1024 : 2048), numLayers,
                     c.hasNonNull("num_decoder_layers") ? c.get("num_decoder_layers").asInt() : numLayers,
                     c.path("relative_attention_num_buckets").asInt(32),
                     c.path("relative_attention_max_distance").asInt(128),
                     c.path("layer_norm_epsilon").asDouble(1e-6), act, gated,
-                    c.path("tie_word_embeddings").asBoolean(true), c.path("pad_token_id").asInt(0),
+                    c.path("tie_word_embeddings").asBoolean(!mt5), c.path("pad_token_id").asInt(0),
                     c.path("eos_token_id").asInt(1), c.path("decoder_start_token_id").asInt(0));
         } catch (UnsupportedModelException e) {
             throw new UnsupportedModelException(e.getMessage() + " (in " + configJson + ")", e);

@@ -46,6 +46,8 @@ public final class T5Model implements AutoCloseable {
     /** Lazily built concatenated decoder weights; guarded by {@code this}. */
     private FusedDecoderWeights fused;
     private final InferenceConstants constants;
+    /** The int8 decoder when {@link #useInt8Decoder(int)} was called; guarded by {@code this}. */
+    private Int8Decoder int8;
 
     /** One T5 block: self-attention, cross-attention (decoder only), feed-forward, each with its RMS norm. */
     record Block(Linear q, Linear k, Linear v, Linear o, NDArray selfNorm,
@@ -608,25 +610,93 @@ public final class T5Model implements AutoCloseable {
             selfBias.attach(scope);
             DecoderCache cache = new DecoderCache(scope, config, hidden.getShape().get(0), crossMask, selfBias,
                     maxLength, weights);
-            if (weights != null && !crossAdapters) {
-                // one GEMM for all layers: [N, S, L·2·inner] → per layer views [N, S, H, dk], same strides as below
-                Shape s = hidden.getShape();
-                NDArray all = hidden.getNDArrayInternal().linear(hidden, weights.crossKv, null).singletonOrThrow();
-                NDList parts = all.reshape(s.get(0), s.get(1), 2L * decoderBlocks.length, config.numHeads(),
-                        config.dKv()).split(2L * decoderBlocks.length, 2);
-                for (int i = 0; i < decoderBlocks.length; i++) {
-                    cache.crossKeys[i] = contiguous(parts.get(2 * i).squeeze(2).transpose(0, 2, 3, 1), scope);
-                    cache.crossValues[i] = contiguous(parts.get(2 * i + 1).squeeze(2).transpose(0, 2, 1, 3), scope);
-                }
-                return cache;
-            }
-            for (int i = 0; i < decoderBlocks.length; i++) {
-                Block b = decoderBlocks[i];
-                cache.crossKeys[i] = contiguous(splitHeads(b.ck().forward(hidden)).transpose(0, 1, 3, 2), scope);
-                cache.crossValues[i] = contiguous(splitHeads(b.cv().forward(hidden)), scope);
+            fillCrossAttention(cache, hidden, weights, crossAdapters, scope);
+            Int8Decoder q = int8Decoder();
+            if (q != null && !decoderHasAdapters()) {
+                cache.int8 = new Int8Decoder.State(config, cache);
             }
             return cache;
         }
+    }
+
+    private void fillCrossAttention(DecoderCache cache, NDArray hidden, FusedDecoderWeights weights,
+                                    boolean crossAdapters, NDManager scope) {
+        if (weights != null && !crossAdapters) {
+            // one GEMM for all layers: [N, S, L·2·inner] → per layer views [N, S, H, dk], same strides as below
+            Shape s = hidden.getShape();
+            NDArray all = hidden.getNDArrayInternal().linear(hidden, weights.crossKv, null).singletonOrThrow();
+            NDList parts = all.reshape(s.get(0), s.get(1), 2L * decoderBlocks.length, config.numHeads(),
+                    config.dKv()).split(2L * decoderBlocks.length, 2);
+            for (int i = 0; i < decoderBlocks.length; i++) {
+                cache.crossKeys[i] = contiguous(parts.get(2 * i).squeeze(2).transpose(0, 2, 3, 1), scope);
+                cache.crossValues[i] = contiguous(parts.get(2 * i + 1).squeeze(2).transpose(0, 2, 1, 3), scope);
+            }
+            return;
+        }
+        for (int i = 0; i < decoderBlocks.length; i++) {
+            Block b = decoderBlocks[i];
+            cache.crossKeys[i] = contiguous(splitHeads(b.ck().forward(hidden)).transpose(0, 1, 3, 2), scope);
+            cache.crossValues[i] = contiguous(splitHeads(b.cv().forward(hidden)), scope);
+        }
+    }
+
+    private boolean decoderHasAdapters() {
+        for (Block b : decoderBlocks) {
+            for (Linear l : new Linear[] {b.q(), b.k(), b.v(), b.o(), b.cq(), b.ck(), b.cv(), b.co(), b.wi0(),
+                    b.wi1(), b.wo()}) {
+                if (l != null && l.adapter() != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Opt-in int8 weights for decoding (dynamic quantization): the decoder's per-token linears and the lm_head are
+     * quantized per row to int8 and every later {@link #decodeStep} runs in Java on them (fp32 activations), on
+     * {@code threads} threads. The fp32 weights stay for the encoder, the cross keys/values, training and merging;
+     * a request with a LoRA adapter on a decoder linear decodes in fp32. Calling it again is a no-op.
+     */
+    public synchronized void useInt8Decoder(int threads) {
+        if (int8 == null) {
+            int8 = Int8Decoder.quantize(config, decoderBlocks, decoderFinalNorm, lmHead, threads);
+        }
+    }
+
+    private synchronized Int8Decoder int8Decoder() {
+        return int8;
+    }
+
+    /** Whether decoding uses int8 weights ({@link #useInt8Decoder}). */
+    public boolean usesInt8Decoder() {
+        return int8Decoder() != null;
+    }
+
+    /**
+     * Bytes of weights one batch-1 decode step reads (its floor at a memory bandwidth): the int8 matrices when
+     * {@link #useInt8Decoder} is on, else the fp32 decoder linears (cross k/v excluded: once per request) and lm_head.
+     */
+    public long decodeStepWeightBytes() {
+        Int8Decoder q = int8Decoder();
+        if (q != null) {
+            return q.stepWeightBytes();
+        }
+        long n = lmHead.size();
+        for (Block b : decoderBlocks) {
+            for (Linear l : new Linear[] {b.q(), b.k(), b.v(), b.o(), b.cq(), b.co(), b.wi0(), b.wi1(), b.wo()}) {
+                if (l != null) {
+                    n += l.weight().size();
+                }
+            }
+        }
+        return 4 * n;
+    }
+
+    /** How decoding runs, for reports: fp32 (PyTorch) or int8 with its kernel. */
+    public String decodeDescription() {
+        Int8Decoder q = int8Decoder();
+        return q == null ? "fp32 weights (PyTorch)" : q.describe();
     }
 
     /**
@@ -674,6 +744,9 @@ public final class T5Model implements AutoCloseable {
         int pos = cache.length;
         if (pos >= cache.maxLength) {
             throw new IllegalStateException("Decoder cache is full (" + cache.maxLength + " positions)");
+        }
+        if (cache.int8 != null) {
+            return int8Decoder().step(tokens, shared, cache);
         }
         NDManager step = tokens.getManager();
         long n = tokens.size();
@@ -760,6 +833,10 @@ public final class T5Model implements AutoCloseable {
     /** Frees all weights. */
     @Override
     public void close() {
+        Int8Decoder q = int8Decoder();
+        if (q != null) {
+            q.close();
+        }
         manager.close(); // closes the fused decoder weights too (a child manager)
     }
 

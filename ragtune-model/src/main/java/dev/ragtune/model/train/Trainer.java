@@ -9,6 +9,7 @@ import dev.ragtune.model.data.BatchOrder;
 import dev.ragtune.model.data.TextCodec;
 import dev.ragtune.model.data.TokenizedExample;
 import dev.ragtune.model.io.FileTrees;
+import dev.ragtune.model.io.StagingFiles;
 import dev.ragtune.model.lora.LoraAdapter;
 import dev.ragtune.model.t5.T5Model;
 import java.io.IOException;
@@ -253,7 +254,7 @@ public final class Trainer {
         Path dir = outputDir.resolve(CHECKPOINT);
         Path old = outputDir.resolve(".checkpoint-old");
         try {
-            Path tmp = Files.createTempDirectory(outputDir, ".checkpoint-new-");
+            Path tmp = StagingFiles.createDirectory(outputDir, ".checkpoint-new-");
             adapter.save(tmp);
             optimizer.save(tmp.resolve("optimizer.safetensors"));
             state.write(tmp);

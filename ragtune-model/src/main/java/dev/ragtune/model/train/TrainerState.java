@@ -1,6 +1,7 @@
 package dev.ragtune.model.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragtune.model.io.StagingFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ public record TrainerState(long globalStep, int epoch, int batchInEpoch, long mi
 
     void write(Path dir) {
         try {
-            Path tmp = Files.createTempFile(dir, ".trainer_state", ".tmp");
+            Path tmp = StagingFiles.createFile(dir, ".trainer_state", ".tmp");
             JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), this);
             Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
