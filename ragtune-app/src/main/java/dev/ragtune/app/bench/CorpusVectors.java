@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /**
  * Embeds a benchmark corpus ({@code chunks.jsonl}/{@code queries.jsonl} of {@code build_corpus.py}: one JSON object with
  * a {@code text} field per line) with all-MiniLM-L6-v2 (LangChain4j in-process) into L2-normalized {@code .fvecs},
- * the input of {@link RetrievalBench} and of FAISS's {@code faiss_bench.py}.
+ * the input of {@link RetrievalBench} (and of its FAISS anchor, {@code bench/python/retrieval.py}).
  */
 @Command(name = "corpus-vectors", mixinStandardHelpOptions = true,
         description = "Embed a JSONL corpus with ragtune's all-MiniLM-L6-v2 embedder into an .fvecs file (for the retrieval benchmark).")

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 /**
  * Embeds the same texts with ragtune's {@link OnnxEmbedder} (all-MiniLM-L6-v2) and LangChain4j's
  * {@code AllMiniLmL6V2EmbeddingModel.embedAll} in one run: chunks/s and model tokens/s of each, the speed ratio, and
- * how close the vectors are (mean / min cosine, overall and on texts both see whole).
+ * how close the vectors are (mean / min cosine, overall and on texts both see whole). With {@code --anchor PYTHON}
+ * sentence-transformers on torch ({@code bench/python/embed.py}, the same model rebuilt from the same ONNX export)
+ * embeds the same texts in every round too, after ragtune's contenders.
  */
 @Command(name = "embed", mixinStandardHelpOptions = true,
         description = "Benchmark OnnxEmbedder against LangChain4j's in-process all-MiniLM-L6-v2 on a JSONL file.")
@@ -54,15 +56,15 @@ public final class EmbedBench implements Callable<Integer> {
             description = "cap tokens per text for OnnxEmbedder, 0 = model limit 256; 128 = same work as LangChain4j")
     int maxTokens;
 
-    @Option(names = "--rounds", defaultValue = "2", description = "timed passes over the texts, contenders "
-            + "interleaved (default: ${DEFAULT-VALUE})")
-    int rounds;
+    @picocli.CommandLine.Mixin
+    AnchorOptions anchorOptions = new AnchorOptions();
 
     @Option(names = "--skip-langchain4j", description = "time only OnnxEmbedder (no ratio, no cosine)")
     boolean skipLangChain4j;
 
     @Override
     public Integer call() throws IOException {
+        int rounds = anchorOptions.rounds();
         List<String> all = readTexts(input, limit + warmup);
         if (all.size() <= limit) {
             throw new IllegalArgumentException(input + " has only " + all.size() + " texts; need --limit " + limit
@@ -79,6 +81,7 @@ public final class EmbedBench implements Callable<Integer> {
             counts = texts.stream().mapToInt(counter::count).toArray();
         }
         List<Contender> contenders = new ArrayList<>();
+        SentenceTransformersAnchor anchor = null;
         try {
             if (!skipLangChain4j) {
                 AllMiniLmL6V2EmbeddingModel model = new AllMiniLmL6V2EmbeddingModel();
@@ -98,6 +101,10 @@ public final class EmbedBench implements Callable<Integer> {
             for (Contender c : contenders) {
                 c.embed.apply(warm);
             }
+            if (anchorOptions.enabled()) {
+                anchor = SentenceTransformersAnchor.start(anchorOptions, texts, warm, maxBatch,
+                        maxTokens == 0 ? 256 : Math.min(256, maxTokens));
+            }
             // Rounds interleave the contenders, in reverse order every other round, so that a change in machine
             // load hits all of them alike.
             for (int round = 1; round <= rounds; round++) {
@@ -112,6 +119,9 @@ public final class EmbedBench implements Callable<Integer> {
                     c.seconds += (System.nanoTime() - t0) / 1e9;
                     c.cpuSeconds += cpuSeconds() - c0;
                     c.vectors = vectors;
+                }
+                if (anchor != null) {
+                    anchor.round();
                 }
                 System.out.println("round " + round + " done, loadavg: " + Machine.loadavg());
             }
@@ -128,7 +138,15 @@ public final class EmbedBench implements Callable<Integer> {
                     agreement(c.vectors, reference.vectors, counts);
                 }
             }
+            if (anchor != null) {
+                anchor.report(texts.size(), contenders.subList(skipLangChain4j ? 0 : 1, contenders.size()).stream()
+                        .map(c -> new SentenceTransformersAnchor.Ours(c.name, texts.size() * rounds / c.seconds,
+                                c.vectors)).toList());
+            }
         } finally {
+            if (anchor != null) {
+                anchor.close();
+            }
             for (Contender c : contenders) {
                 if (c.closeable != null) {
                     c.closeable.close();
@@ -218,7 +236,7 @@ public final class EmbedBench implements Callable<Integer> {
         return sum;
     }
 
-    private static double dot(float[] a, float[] b) {
+    static double dot(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
             s += (double) a[i] * b[i];

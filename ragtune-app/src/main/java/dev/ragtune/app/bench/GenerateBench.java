@@ -21,18 +21,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Greedy generation and encoder throughput of random-weight FLAN-T5 shapes, side by side with the
- * HF transformers + PyTorch anchors measured on this kind of machine (shared/anchors/t5_pytorch.md).
- * Prints the machine load, peak RSS and a checksum of the generated ids beside every speed.
+ * Greedy generation and encoder throughput of random-weight FLAN-T5 shapes; with {@code --anchor PYTHON} HF
+ * transformers ({@code bench/python/generate.py}) runs the same shapes in the same command, interleaved round by
+ * round, and the ratio of the medians is printed. Prints the machine load, peak RSS and a checksum of the generated
+ * ids beside every speed.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Benchmark T5 greedy generation (KV cache) and encoder throughput on random weights.")
 public final class GenerateBench implements Callable<Integer> {
-    private static final double ANCHOR_B1 = 36;
-    private static final double ANCHOR_B8 = 42;
-    private static final double ANCHOR_ENC_256 = 1690;
-    private static final double ANCHOR_ENC_512 = 741;
-
     @Option(names = "--shape", defaultValue = "flan-t5-small", description = "flan-t5-small or flan-t5-base")
     String shape;
 
@@ -45,8 +41,11 @@ public final class GenerateBench implements Callable<Integer> {
     @Option(names = "--new-tokens", defaultValue = "64", description = "Exactly this many new tokens (min = max)")
     int newTokens;
 
-    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per workload (median reported)")
+    @Option(names = "--repeats", defaultValue = "3", description = "Timed runs per workload and round (median reported)")
     int repeats;
+
+    @picocli.CommandLine.Mixin
+    AnchorOptions anchorOptions = new AnchorOptions();
 
     @Option(names = "--warmup-seconds", defaultValue = "8",
             description = "Untimed full runs per workload for at least this long first (at least one), so the JIT has "
@@ -93,7 +92,9 @@ public final class GenerateBench implements Callable<Integer> {
             throw new IllegalArgumentException("--weights must be fp32 or fp32,int8, got " + weights);
         }
         T5Config config = T5Config.forShape(shape);
-        boolean small = shape.equals("flan-t5-small");
+        int rounds = anchorOptions.rounds();
+        PythonAnchor anchor = anchorOptions.enabled() ? anchorOptions.start("generate.py", List.of("--shape", shape,
+                "--threads", Integer.toString(threads), "--seed", Long.toString(seed)), threads) : null;
         System.out.printf("shape %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d), fp32, %d threads, "
                         + "warm-up >= %.0f s then %d timed runs per workload (median)%n",
                 shape, config.dModel(), config.numHeads(), config.dFf(), config.numLayers(),
@@ -101,6 +102,10 @@ public final class GenerateBench implements Callable<Integer> {
         System.out.println("loadavg before: " + Machine.loadavg() + "; OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY")
                 + " (on a shared machine, PASSIVE stops idle PyTorch threads from spinning)");
         try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
+            if (anchor != null) {
+                System.out.println("anchor: HF transformers generate / encoder (bench/python/generate.py), "
+                        + "interleaved with ragtune round by round (" + rounds + " rounds)");
+            }
             Seq2SeqGenerator gen = new Seq2SeqGenerator(model, null);
             GenerationConfig cfg = GenerationConfig.defaults().withMaxNewTokens(newTokens).withMinNewTokens(newTokens);
             SplittableRandom rnd = new SplittableRandom(seed);
@@ -114,31 +119,41 @@ public final class GenerateBench implements Callable<Integer> {
                     gen.generateIds(prompts, cfg);
                     warmups++;
                 }
-                double[] secs = new double[repeats];
-                double[] cpu = new double[repeats];
+                double[] secs = new double[repeats * rounds];
+                double[] cpu = new double[repeats * rounds];
+                List<Double> anchorTps = new ArrayList<>();
                 long checksum = 0;
-                for (int r = 0; r < repeats; r++) {
-                    long t0 = System.nanoTime();
-                    long c0 = processCpuNanos();
-                    GenerationResult res = gen.generateIds(prompts, cfg);
-                    secs[r] = (System.nanoTime() - t0) / 1e9;
-                    cpu[r] = (processCpuNanos() - c0) / 1e9;
-                    checksum = checksum(res);
-                    for (int row = 0; row < batch; row++) {
-                        if (res.generated()[row] != newTokens) {
-                            throw new IllegalStateException("row " + row + " generated " + res.generated()[row]);
+                for (int round = 0; round < rounds; round++) {
+                    for (int r = round * repeats; r < (round + 1) * repeats; r++) {
+                        long t0 = System.nanoTime();
+                        long c0 = processCpuNanos();
+                        GenerationResult res = gen.generateIds(prompts, cfg);
+                        secs[r] = (System.nanoTime() - t0) / 1e9;
+                        cpu[r] = (processCpuNanos() - c0) / 1e9;
+                        checksum = checksum(res);
+                        for (int row = 0; row < batch; row++) {
+                            if (res.generated()[row] != newTokens) {
+                                throw new IllegalStateException("row " + row + " generated " + res.generated()[row]);
+                            }
                         }
+                    }
+                    if (anchor != null) {
+                        anchorTps.add(PythonAnchor.number(anchor.ask(java.util.Map.of("op", "generate", "batch", batch,
+                                "source", sourceLen, "new_tokens", newTokens, "repeats", repeats,
+                                "warmup_seconds", warmupSeconds)), "new_tokens_per_s"));
                     }
                 }
                 double median = median(secs);
                 double tps = batch * newTokens / median;
-                double anchor = batch == 1 ? ANCHOR_B1 : ANCHOR_B8;
                 System.out.printf("greedy b%d src %d new %d: %.3f s/call wall (first, cold call %.3f s; then %d "
-                                + "warm-up calls), %.3f CPU-s/call (%.1f new tok per CPU-second), %.1f new tok/s%s  "
+                                + "warm-up calls), %.3f CPU-s/call (%.1f new tok per CPU-second), %.1f new tok/s  "
                                 + "ids checksum %016x  load %s%n", batch, sourceLen, newTokens, median, cold,
-                        warmups - 1, median(cpu), batch * newTokens / median(cpu), tps,
-                        small ? String.format(" (%.2fx anchor %.0f)", tps / anchor, anchor) : "",
-                        checksum, Machine.loadavg());
+                        warmups - 1, median(cpu), batch * newTokens / median(cpu), tps, checksum, Machine.loadavg());
+                if (anchor != null) {
+                    System.out.println("  " + SideBySide.rate("greedy b" + batch + " src " + sourceLen + " new "
+                            + newTokens + " (" + rounds + " interleaved rounds of " + repeats + " calls)",
+                            "new tok/s", tps, SideBySide.median(anchorTps)).line());
+                }
                 if (batch == 1) {
                     weightFloor(model, prompts.get(0), median);
                 }
@@ -147,22 +162,36 @@ public final class GenerateBench implements Callable<Integer> {
                 for (int len : new int[] {256, 512}) {
                     List<long[]> prompts = prompts(rnd, 8, len, config.vocabSize());
                     encodeOnce(model, prompts, len);
-                    double[] secs = new double[repeats];
-                    double[] cpu = new double[repeats];
+                    double[] secs = new double[repeats * rounds];
+                    double[] cpu = new double[repeats * rounds];
+                    List<Double> anchorTps = new ArrayList<>();
                     double sum = 0;
-                    for (int r = 0; r < repeats; r++) {
-                        long t0 = System.nanoTime();
-                        long c0 = processCpuNanos();
-                        sum = encodeOnce(model, prompts, len);
-                        secs[r] = (System.nanoTime() - t0) / 1e9;
-                        cpu[r] = (processCpuNanos() - c0) / 1e9;
+                    for (int round = 0; round < rounds; round++) {
+                        for (int r = round * repeats; r < (round + 1) * repeats; r++) {
+                            long t0 = System.nanoTime();
+                            long c0 = processCpuNanos();
+                            sum = encodeOnce(model, prompts, len);
+                            secs[r] = (System.nanoTime() - t0) / 1e9;
+                            cpu[r] = (processCpuNanos() - c0) / 1e9;
+                        }
+                        if (anchor != null) {
+                            anchorTps.add(PythonAnchor.number(anchor.ask(java.util.Map.of("op", "encode", "batch", 8,
+                                    "source", len, "repeats", repeats)), "tokens_per_s"));
+                        }
                     }
                     double tps = 8.0 * len / median(secs);
-                    double anchor = len == 256 ? ANCHOR_ENC_256 : ANCHOR_ENC_512;
-                    System.out.printf("encoder 8x%d: %.0f tok/s wall, %.0f tok per CPU-second%s  output sum %.4f  "
-                                    + "load %s%n", len, tps, 8.0 * len / median(cpu),
-                            small ? String.format(" (%.2fx anchor %.0f)", tps / anchor, anchor) : "", sum, Machine.loadavg());
+                    System.out.printf("encoder 8x%d: %.0f tok/s wall, %.0f tok per CPU-second  output sum %.4f  "
+                                    + "load %s%n", len, tps, 8.0 * len / median(cpu), sum, Machine.loadavg());
+                    if (anchor != null) {
+                        System.out.println("  " + SideBySide.rate("encoder 8x" + len, "tok/s", tps,
+                                SideBySide.median(anchorTps)).line());
+                    }
                 }
+            }
+        } finally {
+            if (anchor != null) {
+                System.out.println("anchor versions: " + anchor.versions());
+                anchor.close();
             }
         }
         System.out.println("peak RSS (VmHWM): " + status("VmHWM") + "; loadavg after: " + Machine.loadavg());

@@ -34,19 +34,14 @@ import picocli.CommandLine.Option;
 
 /**
  * LoRA training throughput (forward, loss, backward, clipping, AdamW step — the real {@link Trainer} loop) on
- * random-weight FLAN-T5 shapes, beside the HF transformers + PEFT anchors (shared/anchors/t5_pytorch.md): fixed
- * shapes (batch 8 × source 256 / 512, target 32, r 8, q,v) and the real SQuAD length mix with plain dynamic padding
- * vs length-grouped batches. Prints examples/s, peak RSS of each workload, the training loss reached and
- * /proc/loadavg.
+ * random-weight FLAN-T5 shapes: fixed shapes (batch 8 × source 256 / 512, target 32, r 8, q,v) and the real SQuAD
+ * length mix with plain dynamic padding vs length-grouped batches. Prints examples/s, peak RSS of each workload, the
+ * training loss reached and /proc/loadavg. With {@code --anchor PYTHON} HF transformers + PEFT
+ * ({@code bench/python/train.py}) trains the same fixed shapes in the same command, interleaved round by round.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Benchmark LoRA fine-tuning steps of T5 on random weights (fixed shapes and SQuAD lengths).")
 public final class TrainBench implements Callable<Integer> {
-    private static final double ANCHOR_256 = 1.24;
-    private static final double ANCHOR_512 = 0.58;
-    private static final double ANCHOR_RSS_256_GB = 3.2;
-    private static final double ANCHOR_RSS_512_GB = 5.9;
-
     @Option(names = "--shape", defaultValue = "flan-t5-small", description = "flan-t5-small or flan-t5-base")
     String shape;
 
@@ -80,50 +75,79 @@ public final class TrainBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, ids and sampling")
     long seed;
 
+    @picocli.CommandLine.Mixin
+    AnchorOptions anchorOptions = new AnchorOptions();
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         T5Config config = T5Config.forShape(shape);
-        boolean small = shape.equals("flan-t5-small");
+        int rounds = anchorOptions.rounds();
+        if (steps < 1) {
+            throw new IllegalArgumentException("--steps must be at least 1, was " + steps);
+        }
         System.out.printf(Locale.ROOT, "LoRA training bench: %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d),"
-                        + " fp32, %d threads, batch %d, r 8, alpha 16, dropout 0.05, q,v, AdamW, clip 1.0%n", shape,
+                        + " fp32, %d threads, batch %d, r 8, alpha 16, dropout 0.05, q,v, AdamW, clip 1.0; %d round(s)"
+                        + " of 1 warm-up + %d timed steps per shape%n", shape,
                 config.dModel(), config.numHeads(), config.dFf(), config.numLayers(), config.numDecoderLayers(),
-                config.vocabSize(), threads, batch);
+                config.vocabSize(), threads, batch, rounds, steps);
         System.out.println("loadavg before: " + Machine.loadavg());
+        PythonAnchor anchor = anchorOptions.enabled() ? anchorOptions.start("train.py", List.of("--shape", shape,
+                "--threads", Integer.toString(threads), "--seed", Long.toString(seed)), threads) : null;
         try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
+            if (anchor != null) {
+                System.out.println("anchor: HF transformers + PEFT (bench/python/train.py) on the same shapes, "
+                        + "interleaved with ragtune round by round");
+            }
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int src : sources) {
-                List<TokenizedExample> data = new ArrayList<>();
-                for (int i = 0; i < (steps + 1) * batch; i++) {
-                    data.add(new TokenizedExample(ids(rnd, src, config.vocabSize()),
-                            ids(rnd, target, config.vocabSize()), List.of("")));
+                List<Double> ours = new ArrayList<>();
+                List<Double> theirs = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    List<TokenizedExample> data = new ArrayList<>();
+                    for (int i = 0; i < (steps + 1) * batch; i++) {
+                        data.add(new TokenizedExample(ids(rnd, src, config.vocabSize()),
+                                ids(rnd, target, config.vocabSize()), List.of("")));
+                    }
+                    resetPeakRss();
+                    Run r = run(model, data, BatchOrder.Mode.PLAIN);
+                    double exPerSec = batch / median(r.stepSeconds.subList(1, r.stepSeconds.size()));
+                    ours.add(exPerSec);
+                    double rssGb = peakRssGb();
+                    double cpuPerStep = median(r.cpuSeconds.subList(1, r.cpuSeconds.size()));
+                    System.out.printf(Locale.ROOT, "round %d ragtune b%d x src %d x tgt %d: %.2f examples/s (median"
+                                    + " step %.2f s of %d timed), peak RSS %.2f GB, loss first %.4f last %.4f; CPU %.2f s"
+                                    + " per step (all threads); loadavg %s%n", round, batch, src, target, exPerSec,
+                            batch / exPerSec, steps, rssGb, r.losses.get(0), r.losses.get(r.losses.size() - 1),
+                            cpuPerStep, Machine.loadavg());
+                    if (anchor != null) {
+                        var reply = anchor.ask(java.util.Map.of("op", "train", "source", src, "target", target,
+                                "batch", batch, "steps", steps, "precision", "fp32"));
+                        theirs.add(PythonAnchor.number(reply, "examples_per_s"));
+                        System.out.printf(Locale.ROOT, "round %d anchor  b%d x src %d x tgt %d: %.2f examples/s, peak"
+                                        + " RSS %.2f GB, loss first %.4f last %.4f; loadavg %s%n", round, batch, src,
+                                target, theirs.get(theirs.size() - 1),
+                                PythonAnchor.number(reply, "peak_rss_mb") / 1024, PythonAnchor.number(reply, "loss_first"),
+                                PythonAnchor.number(reply, "loss_last"), Machine.loadavg());
+                    }
                 }
-                resetPeakRss();
-                double exPerSecProjected;
-                Run r = run(model, data, BatchOrder.Mode.PLAIN);
-                double exPerSec = batch / median(r.stepSeconds.subList(1, r.stepSeconds.size()));
-                double rssGb = peakRssGb();
-                double cpuPerStep = median(r.cpuSeconds.subList(1, r.cpuSeconds.size()));
-                System.out.printf(Locale.ROOT, "fixed  b%d x src %d x tgt %d: %.2f examples/s (median step %.2f s"
-                                + " of %d timed), peak RSS %.2f GB, loss first %.4f last %.4f%n", batch, src, target,
-                        exPerSec, batch / exPerSec, steps, rssGb, r.losses.get(0), r.losses.get(r.losses.size() - 1));
-                System.out.printf(Locale.ROOT, "       CPU time %.2f s per step (all threads): %.2f examples/s if the"
-                        + " %d threads had their cores to themselves (load-independent projection)%n", cpuPerStep,
-                        batch / (cpuPerStep / threads), threads);
-                exPerSecProjected = batch / (cpuPerStep / threads);
-                if (small && (src == 256 || src == 512) && batch == 8 && target == 32) {
-                    double anchor = src == 256 ? ANCHOR_256 : ANCHOR_512;
-                    double anchorRss = src == 256 ? ANCHOR_RSS_256_GB : ANCHOR_RSS_512_GB;
-                    System.out.printf(Locale.ROOT, "       vs HF+PEFT anchor %.2f examples/s (quiet machine): measured"
-                            + " %.2fx, projected %.2fx; memory %.2f GB vs %.1f GB; projected vs ~3 examples/s at"
-                            + " libtorch's matmul rate: %.0f%%%n", anchor, exPerSec / anchor,
-                            exPerSecProjected / anchor, rssGb, anchorRss, 100 * exPerSecProjected / 3.0);
+                if (anchor != null) {
+                    System.out.println("  " + SideBySide.rate("LoRA step fp32 b" + batch + " x src " + src + " x tgt "
+                            + target + " (medians of " + rounds + " rounds)", "examples/s", median(ours),
+                            median(theirs)).line());
+                } else {
+                    System.out.printf(Locale.ROOT, "  b%d x src %d: %.2f examples/s (median of %d rounds)%n", batch,
+                            src, median(ours), rounds);
                 }
-                System.out.println("       loadavg: " + Machine.loadavg());
             }
             if (squad != null) {
                 squadMix(model);
+            }
+        } finally {
+            if (anchor != null) {
+                System.out.println("anchor versions: " + anchor.versions());
+                anchor.close();
             }
         }
         return 0;
@@ -172,10 +196,8 @@ public final class TrainBench implements Callable<Integer> {
                     r.losses.get(r.losses.size() - 1));
             System.out.println("       loadavg: " + Machine.loadavg());
         }
-        System.out.printf(Locale.ROOT, "SQuAD length-grouped / plain: measured %.2fx, projected %.2fx;"
-                + " length-grouped vs HF+PEFT fixed-256 anchor (%.2f examples/s): measured %.2fx, projected %.2fx%n",
-                rates[1] / rates[0], projected[1] / projected[0], ANCHOR_256, rates[1] / ANCHOR_256,
-                projected[1] / ANCHOR_256);
+        System.out.printf(Locale.ROOT, "SQuAD length-grouped / plain: measured %.2fx, projected %.2fx%n",
+                rates[1] / rates[0], projected[1] / projected[0]);
     }
 
     /** Timing of one {@link Trainer#fit} over {@code data}: seconds per optimizer step and its loss. */

@@ -214,8 +214,9 @@ public final class IvfIndex implements VectorIndex {
         lists = new ArrayList<>(nlist);
         for (int c = 0; c < nlist; c++) lists.add(new InvertedList(dimension, rowMajorLists));
         where.clear();
-        float[] acc = new float[256];
-        for (int i = 0; i < n; i++) insert(ids[i], all[i], acc);
+        int[] list = new int[n];
+        SphericalKMeans.assignAll(centroidBlocks, nlist, all, list);
+        for (int i = 0; i < n; i++) where.put(ids[i], new long[] {list[i], lists.get(list[i]).append(ids[i], all[i])});
     }
 
     private static float[] unit(float[] v) {
