@@ -430,7 +430,9 @@ public final class WebServer implements AutoCloseable {
         }
         String name = HitFilter.fileName(s.source()).toLowerCase(Locale.ROOT);
         String type = name.endsWith(".pdf") ? "application/pdf" : "text/plain; charset=utf-8";
-        ctx.contentType(type).header("Content-Disposition", "inline");
+        // the page's CSP (object-src 'none') would keep the browser's PDF viewer from showing the file; other types
+        // are sent as text, so only framing needs forbidding here
+        ctx.contentType(type).header("Content-Disposition", "inline").header("Content-Security-Policy", "frame-ancestors 'none'");
         ctx.result(Files.newInputStream(file));
     }
 
