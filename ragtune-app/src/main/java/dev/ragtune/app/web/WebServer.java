@@ -335,8 +335,11 @@ public final class WebServer implements AutoCloseable {
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles("file");
-        } catch (IllegalStateException e) { // Jetty's multipart limits, when no Content-Length told us before
-            throw tooLarge(-1);
+        } catch (Exception e) { // Jetty's multipart parser (Javalin rethrows its IOException unchecked): limits or junk
+            String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("exceed") || m.contains("max")) throw tooLarge(-1);
+            throw new IllegalArgumentException("the multipart body is malformed (" + e.getMessage()
+                    + "): send the files as multipart/form-data in the field 'file'");
         }
         if (files.isEmpty()) throw new IllegalArgumentException("no file: send multipart field 'file'");
         List<String> names = new ArrayList<>();
