@@ -263,6 +263,8 @@ public final class WebServer implements AutoCloseable {
                     new Streamed(p.generator(), text -> event(out, "token", Map.of("text", text))))
                     .ask(p.question(), p.options())));
             event(out, "answer", AnswerBody.of(a));
+        } catch (ClientGone e) {
+            LOG.debug("a streamed answer's client went away: {}", e.getMessage()); // nobody left to tell
         } catch (ApiException e) {
             event(out, "error", new ErrorBody(e.error, e.getMessage()));
         } catch (IllegalArgumentException | CorpusException e) {
@@ -279,7 +281,7 @@ public final class WebServer implements AutoCloseable {
             out.write(("event: " + name + "\ndata: " + Wire.write(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("the client went away", e);
+            throw new ClientGone(e);
         }
     }
 
@@ -484,6 +486,13 @@ public final class WebServer implements AutoCloseable {
         app.stop();
         jobs.close();
         live.close();
+    }
+
+    /** The client of a stream closed its connection. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /** A failure with its HTTP status and error code. */
