@@ -263,6 +263,8 @@ public final class WebServer implements AutoCloseable {
                     new Streamed(p.generator(), text -> event(out, "token", Map.of("text", text))))
                     .ask(p.question(), p.options())));
             event(out, "answer", AnswerBody.of(a));
+        } catch (ClientGone e) {
+            LOG.debug("a streamed answer's client went away: {}", e.getMessage()); // nobody left to tell
         } catch (ApiException e) {
             event(out, "error", new ErrorBody(e.error, e.getMessage()));
         } catch (IllegalArgumentException | CorpusException e) {
@@ -279,7 +281,7 @@ public final class WebServer implements AutoCloseable {
             out.write(("event: " + name + "\ndata: " + Wire.write(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("the client went away", e);
+            throw new ClientGone(e);
         }
     }
 
@@ -335,8 +337,11 @@ public final class WebServer implements AutoCloseable {
         List<UploadedFile> files;
         try {
             files = ctx.uploadedFiles("file");
-        } catch (IllegalStateException e) { // Jetty's multipart limits, when no Content-Length told us before
-            throw tooLarge(-1);
+        } catch (Exception e) { // Jetty's multipart parser (Javalin rethrows its IOException unchecked): limits or junk
+            String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+            if (m.contains("exceed") || m.contains("max")) throw tooLarge(-1);
+            throw new IllegalArgumentException("the multipart body is malformed (" + e.getMessage()
+                    + "): send the files as multipart/form-data in the field 'file'");
         }
         if (files.isEmpty()) throw new IllegalArgumentException("no file: send multipart field 'file'");
         List<String> names = new ArrayList<>();
@@ -430,7 +435,9 @@ public final class WebServer implements AutoCloseable {
         }
         String name = HitFilter.fileName(s.source()).toLowerCase(Locale.ROOT);
         String type = name.endsWith(".pdf") ? "application/pdf" : "text/plain; charset=utf-8";
-        ctx.contentType(type).header("Content-Disposition", "inline");
+        // the page's CSP (object-src 'none') would keep the browser's PDF viewer from showing the file; other types
+        // are sent as text, so only framing needs forbidding here
+        ctx.contentType(type).header("Content-Disposition", "inline").header("Content-Security-Policy", "frame-ancestors 'none'");
         ctx.result(Files.newInputStream(file));
     }
 
@@ -479,6 +486,13 @@ public final class WebServer implements AutoCloseable {
         app.stop();
         jobs.close();
         live.close();
+    }
+
+    /** The client of a stream closed its connection. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
     }
 
     /** A failure with its HTTP status and error code. */

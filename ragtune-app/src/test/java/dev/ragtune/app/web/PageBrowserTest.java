@@ -155,6 +155,8 @@ class PageBrowserTest {
             assertThat(pdf.raw().headers().firstValue("content-type").orElse("")).isEqualTo("application/pdf");
             assertThat(pdf.body()).startsWith("%PDF");
 
+            assertThat(pdf.raw().headers().firstValue("content-security-policy").orElse(""))
+                    .as("no object-src 'none' that would keep the browser's PDF viewer out").isEqualTo("frame-ancestors 'none'");
             d.findElement(By.cssSelector("#docs button.delete")).click();
             waiting(d).until(x -> d.findElement(By.id("docs")).getText().contains("Nenhum documento ainda."));
             shot(d, "3-deleted");

@@ -84,4 +84,17 @@ class SecurityTest {
             assertThat(r.raw().headers().firstValue("access-control-allow-origin")).isEmpty();
         }
     }
+
+    @Test
+    void anUploadLargerThanAJsonBodyPassesWhileAHugeJsonBodyIsA413() {
+        byte[] big = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(big, (byte) 'x');
+        Http.Response up = authorized.upload("big.pdf", big, Map.of());
+        assertThat(up.status()).as(up.body()).isEqualTo(202);
+        assertThat(authorized.awaitJob(up.json().get("id").asText()).get("state").asText()).isEqualTo("failed");
+        assertThat(Files.exists(tmp.resolve("uploads").resolve("big.pdf"))).as("a file that failed is not kept").isFalse();
+        String question = "a".repeat(2 * 1024 * 1024);
+        assertThat(authorized.ask("{\"question\":\"" + question + "\"}").error(413).get("error").asText())
+                .isEqualTo("payload_too_large");
+    }
 }

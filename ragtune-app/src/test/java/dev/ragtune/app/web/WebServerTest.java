@@ -181,6 +181,12 @@ class WebServerTest {
         after.removeIf(n -> n.equals("escape.md"));
         assertThat(after).isEqualTo(before.stream().filter(n -> !n.equals("escape.md")).toList());
         assertThat(Files.exists(tmp.resolve("escape.md"))).isFalse();
+        assertThat(http.send("POST", "/api/documents", Map.of("Content-Type", "multipart/form-data; boundary=xyz"),
+                java.net.http.HttpRequest.BodyPublishers.ofString("this is not multipart")).error(400)
+                .get("message").asText()).contains("multipart");
+        assertThat(http.send("POST", "/api/documents", Map.of("Content-Type", "application/json"),
+                java.net.http.HttpRequest.BodyPublishers.ofString("{}")).error(400).get("message").asText())
+                .contains("multipart/form-data");
     }
 
     @Test
