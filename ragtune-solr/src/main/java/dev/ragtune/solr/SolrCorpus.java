@@ -242,6 +242,7 @@ public final class SolrCorpus implements Retriever {
         v.append(']');
         SolrQuery query = chunkQuery("{!knn f=" + ChunkDocs.VECTOR + " topK=" + topK + "}" + v, filter)
                 .setFields(ChunkDocs.CHUNK_FIELDS + ",score").setRows(k);
+        query.set("distrib.singlePass", true); // shards send their rows' fields at once: no second round trip
         QueryResponse r = calls.run("search (dense)", () -> client.query(query, org.apache.solr.client.solrj.SolrRequest.METHOD.POST));
         List<Neighbor> out = new ArrayList<>(r.getResults().size());
         for (SolrDocument d : r.getResults()) {
@@ -267,6 +268,8 @@ public final class SolrCorpus implements Retriever {
         query.set("q_pt", "{!lucene df=" + ChunkDocs.TEXT_PT + " q.op=OR sow=false v=$qq}");
         query.set("q_std", "{!lucene df=" + ChunkDocs.TEXT_OTHER + " q.op=OR sow=false v=$qq}");
         query.set("qq", lexicalText(text));
+        // one round trip less, unless every shard would send its rows' vectors too (hybrid)
+        if (vectors == null) query.set("distrib.singlePass", true);
         QueryResponse r = calls.run("search (BM25)", () -> client.query(query, org.apache.solr.client.solrj.SolrRequest.METHOD.POST));
         List<Neighbor> out = new ArrayList<>(r.getResults().size());
         for (SolrDocument d : r.getResults()) {

@@ -10,6 +10,7 @@ import dev.ragtune.rag.corpus.SearchRequest;
 import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.corpus.StoredChunk;
 import dev.ragtune.rag.document.Chunk;
+import dev.ragtune.rag.embed.PrecomputedEmbedder;
 import dev.ragtune.rag.eval.RetrievalMetrics;
 import dev.ragtune.rag.eval.SquadDataset;
 import dev.ragtune.rag.retrieve.Hit;
@@ -27,13 +28,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * On the same chunks (the 1,048 paragraphs of the SQuAD v1.1 dev subset, all-MiniLM-L6-v2 vectors) and the same 1,000
+ * On the same chunks (the 1,048 paragraphs of the SQuAD v1.1 dev subset, all-MiniLM-L6-v2 vectors) and the same 500
  * questions, SolrCloud (2 shards: HNSW per shard, BM25 with collection-wide statistics) retrieves as the local flat
  * (exact) backend: hit@5 of hybrid within 0.01, BM25 hit@5 equal, dense within HNSW recall.
  */
 @ExtendWith(SolrCluster.class)
 class SolrMatchesLocalRetrievalTest {
-    private static final int QUESTIONS = 1000;
+    private static final int QUESTIONS = 500;
 
     @TempDir Path tmp;
 
@@ -51,7 +52,7 @@ class SolrMatchesLocalRetrievalTest {
         float[][] both = new float[all.size()][];
         System.arraycopy(pv, 0, both, 0, pv.length);
         System.arraycopy(qv, 0, both, pv.length, qv.length);
-        FixedVectorEmbedder embedder = new FixedVectorEmbedder(all, both);
+        PrecomputedEmbedder embedder = new PrecomputedEmbedder("sentence-transformers/all-MiniLM-L6-v2", all, both);
 
         String local = tmp.resolve("local").toString();
         String solr = cluster.newZkUri("squad");
@@ -98,7 +99,7 @@ class SolrMatchesLocalRetrievalTest {
         return hits.stream().map(h -> h.chunk().id()).toList();
     }
 
-    private static void fill(String location, FixedVectorEmbedder embedder, CorpusSettings settings,
+    private static void fill(String location, PrecomputedEmbedder embedder, CorpusSettings settings,
                              List<SquadDataset.Paragraph> paragraphs, float[][] pv) {
         try (CorpusWriter w = Corpora.openWriter(location, embedder, settings)) {
             List<StoredChunk> chunks = new ArrayList<>();

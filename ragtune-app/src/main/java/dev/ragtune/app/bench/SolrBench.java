@@ -11,14 +11,13 @@ import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.corpus.StoredChunk;
 import dev.ragtune.rag.document.Chunk;
 import dev.ragtune.rag.embed.Embedder;
+import dev.ragtune.rag.embed.PrecomputedEmbedder;
 import dev.ragtune.rag.retrieve.Hit;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import java.io.BufferedReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -95,7 +94,7 @@ public final class SolrBench implements Callable<Integer> {
         List<JsonNode> queryRows = readJsonl(queriesFile, qv.length);
         List<String> queries = queryRows.stream().map(q -> q.get("text").asText()).toList();
         List<String> goldDocs = queryRows.stream().map(q -> q.get("doc").asText()).toList();
-        Embedder embedder = new PrecomputedEmbedder(queries, qv);
+        Embedder embedder = new PrecomputedEmbedder("bench/precomputed-all-MiniLM-L6-v2", queries, qv);
         Map<String, List<Integer>> byDoc = new LinkedHashMap<>();
         for (int i = 0; i < vectors.length; i++) byDoc.computeIfAbsent(chunkRows.get(i).get("doc").asText(), d -> new ArrayList<>()).add(i);
         System.out.printf(Locale.ROOT, "# %,d chunks of %,d documents, %,d queries, k = %d, dimension %d%n",
@@ -257,51 +256,5 @@ public final class SolrBench implements Callable<Integer> {
             }
         }
         return out;
-    }
-
-    /** Answers the bench's queries with their precomputed vectors (the same for every backend). */
-    private static final class PrecomputedEmbedder implements Embedder {
-        private final Map<String, float[]> byText = new HashMap<>();
-        private final int dimension;
-
-        PrecomputedEmbedder(List<String> texts, float[][] vectors) {
-            for (int i = 0; i < vectors.length; i++) byText.put(texts.get(i), vectors[i]);
-            dimension = vectors.length == 0 ? 384 : vectors[0].length;
-        }
-
-        @Override
-        public String id() {
-            return "bench/precomputed-all-MiniLM-L6-v2";
-        }
-
-        @Override
-        public int dimension() {
-            return dimension;
-        }
-
-        @Override
-        public int maxTokens() {
-            return 256;
-        }
-
-        @Override
-        public int count(String text) {
-            return text.split("\\s+").length;
-        }
-
-        @Override
-        public float[][] embed(List<String> texts) {
-            float[][] out = new float[texts.size()][];
-            for (int i = 0; i < out.length; i++) {
-                float[] v = byText.get(texts.get(i));
-                if (v == null) throw new IllegalArgumentException("no precomputed vector for query '" + texts.get(i) + "'");
-                out[i] = Arrays.copyOf(v, v.length);
-            }
-            return out;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
