@@ -29,7 +29,7 @@ class GenerateCommandTest {
         return p.toString();
     }
 
-    private static long[] ids(JsonNode arr) {
+    static long[] ids(JsonNode arr) {
         long[] r = new long[arr.size()];
         for (int i = 0; i < r.length; i++) {
             r[i] = arr.get(i).asLong();

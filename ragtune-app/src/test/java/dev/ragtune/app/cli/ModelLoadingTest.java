@@ -6,9 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragtune.app.Main;
+import dev.ragtune.app.cli.CliTest.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,16 +25,8 @@ class ModelLoadingTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {}
-
     static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+        return CliTest.run(args);
     }
 
     static String resource(String name) throws URISyntaxException {
@@ -43,11 +34,7 @@ class ModelLoadingTest {
     }
 
     private static long[] ids(JsonNode arr) {
-        long[] r = new long[arr.size()];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = arr.get(i).asLong();
-        }
-        return r;
+        return GenerateCommandTest.ids(arr);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ragtune.app.cli.ModelLoadingTest.Run;
+import dev.ragtune.app.cli.CliTest.Run;
 import dev.ragtune.model.io.SafetensorsReader;
 import dev.ragtune.model.tokenize.T5Tokenizer;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class Mt5CommandsTest {
     }
 
     private static Run run(String... args) {
-        return ModelLoadingTest.run(args);
+        return CliTest.run(args);
     }
 
     @Test

@@ -191,16 +191,7 @@ final class Int8Decoder implements AutoCloseable {
                         }
                         scores[j] = dot + s.selfBias[biasAt + j];
                     }
-                    softmax(scores, pos + 1);
-                    int outAt = i * inner + hh * dk;
-                    java.util.Arrays.fill(att, outAt, outAt + dk, 0f);
-                    for (int j = 0; j <= pos; j++) {
-                        float p = scores[j];
-                        int vAt = base + j * dk;
-                        for (int t = 0; t < dk; t++) {
-                            att[outAt + t] += p * values[vAt + t];
-                        }
-                    }
+                    attend(scores, pos + 1, values, base, dk, att, i * inner + hh * dk);
                 }
             }
             gemm.multiply(l.o(), att, n, proj);
@@ -226,20 +217,7 @@ final class Int8Decoder implements AutoCloseable {
                             scores[j] += s.crossMask[i * src + j];
                         }
                     }
-                    softmax(scores, src);
-                    int outAt = i * inner + hh * dk;
-                    java.util.Arrays.fill(att, outAt, outAt + dk, 0f);
-                    int vBase = (i * h + hh) * src * dk;
-                    for (int j = 0; j < src; j++) {
-                        float p = scores[j];
-                        if (p == 0) {
-                            continue;
-                        }
-                        int vAt = vBase + j * dk;
-                        for (int t = 0; t < dk; t++) {
-                            att[outAt + t] += p * cv[vAt + t];
-                        }
-                    }
+                    attend(scores, src, cv, (i * h + hh) * src * dk, dk, att, i * inner + hh * dk);
                 }
             }
             gemm.multiply(l.co(), att, n, proj);
@@ -291,6 +269,25 @@ final class Int8Decoder implements AutoCloseable {
             float inv = (float) (1 / Math.sqrt((float) (sq / d) + eps));
             for (int k = 0; k < d; k++) {
                 out[i * d + k] = x[i * d + k] * inv * w[k];
+            }
+        }
+    }
+
+    /**
+     * Softmax of {@code scores[0..len)} in place, then {@code out[outAt..+dk) = Σ_j p_j · values[base + j·dk ..+dk)}
+     * (one head's attention output; masked keys have p = 0 and are skipped).
+     */
+    private static void attend(float[] scores, int len, float[] values, int base, int dk, float[] out, int outAt) {
+        softmax(scores, len);
+        java.util.Arrays.fill(out, outAt, outAt + dk, 0f);
+        for (int j = 0; j < len; j++) {
+            float p = scores[j];
+            if (p == 0) {
+                continue;
+            }
+            int vAt = base + j * dk;
+            for (int t = 0; t < dk; t++) {
+                out[outAt + t] += p * values[vAt + t];
             }
         }
     }

@@ -209,4 +209,98 @@ class Int8DecodingTest {
             }
         }
     }
+
+    /** Random weights in a shape unlike t5-tiny's: inner 3·32 ≠ d_model 80, d_ff 144, 3 heads; int8-exact decoder. */
+    private Path int8ExactOtherShape() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("other"));
+        Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"t5\",\"vocab_size\":300,\"d_model\":80,"
+                + "\"d_kv\":32,\"num_heads\":3,\"d_ff\":144,\"num_layers\":2,\"num_decoder_layers\":3,"
+                + "\"feed_forward_proj\":\"gated-gelu\",\"tie_word_embeddings\":false}");
+        int d = 80;
+        int inner = 96;
+        int ff = 144;
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        shapes.put("shared.weight", new long[] {300, d});
+        shapes.put("lm_head.weight", new long[] {300, d});
+        for (String stack : new String[] {"encoder", "decoder"}) {
+            int layers = stack.equals("encoder") ? 2 : 3;
+            for (int i = 0; i < layers; i++) {
+                String p = stack + ".block." + i + ".layer.";
+                if (i == 0) {
+                    shapes.put(p + "0.SelfAttention.relative_attention_bias.weight", new long[] {32, 3});
+                }
+                for (String m : new String[] {"q", "k", "v"}) {
+                    shapes.put(p + "0.SelfAttention." + m + ".weight", new long[] {inner, d});
+                    if (stack.equals("decoder")) {
+                        shapes.put(p + "1.EncDecAttention." + m + ".weight", new long[] {inner, d});
+                    }
+                }
+                shapes.put(p + "0.SelfAttention.o.weight", new long[] {d, inner});
+                shapes.put(p + "0.layer_norm.weight", new long[] {d});
+                int f = stack.equals("encoder") ? 1 : 2;
+                if (stack.equals("decoder")) {
+                    shapes.put(p + "1.EncDecAttention.o.weight", new long[] {d, inner});
+                    shapes.put(p + "1.layer_norm.weight", new long[] {d});
+                }
+                shapes.put(p + f + ".DenseReluDense.wi_0.weight", new long[] {ff, d});
+                shapes.put(p + f + ".DenseReluDense.wi_1.weight", new long[] {ff, d});
+                shapes.put(p + f + ".DenseReluDense.wo.weight", new long[] {d, ff});
+                shapes.put(p + f + ".layer_norm.weight", new long[] {d});
+            }
+            shapes.put(stack + ".final_layer_norm.weight", new long[] {d});
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(5);
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            shapes.forEach((k, s) -> {
+                int size = (int) (s[0] * (s.length > 1 ? s[1] : 1));
+                float[] w = new float[size];
+                for (int j = 0; j < size; j++) {
+                    w[j] = k.endsWith("norm.weight") ? (float) (0.5 + rnd.nextDouble()) : (float) (rnd.nextGaussian() * 0.2);
+                }
+                boolean quantized = k.equals("lm_head.weight") || (k.startsWith("decoder.") && s.length == 2
+                        && !k.contains("relative_attention_bias"));
+                if (quantized) {
+                    Int8Matrix q = Int8Matrix.quantize(w, (int) s[0], (int) s[1]);
+                    for (int r = 0; r < s[0]; r++) {
+                        for (int c = 0; c < s[1]; c++) {
+                            w[(int) (r * s[1] + c)] = q.get(r, c);
+                        }
+                    }
+                }
+                out.put(k, m.create(w, new Shape(s)));
+            });
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), out, Map.of("format", "pt"));
+        }
+        return dir;
+    }
+
+    @Test
+    void onAnotherShapeWithPaddingAndLongSourcesTheInt8StepComputesWhatFp32Computes() throws IOException {
+        Path dir = int8ExactOtherShape();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(9);
+        long[][] sources = new long[3][];
+        int[] lengths = {200, 37, 150};
+        for (int i = 0; i < 3; i++) {
+            sources[i] = new long[lengths[i]];
+            for (int j = 0; j < lengths[i] - 1; j++) {
+                sources[i][j] = 3 + rnd.nextInt(290);
+            }
+            sources[i][lengths[i] - 1] = 1;
+        }
+        GenerationConfig cfg = GenerationConfig.defaults().withMaxNewTokens(12).withMinNewTokens(12);
+        try (T5Model fp32 = T5Model.load(dir, Device.cpu()); T5Model int8 = T5Model.load(dir, Device.cpu())) {
+            int8.useInt8Decoder(2);
+            GenerationResult a = new Seq2SeqGenerator(fp32, null).generateIds(List.of(sources), cfg);
+            GenerationResult b = new Seq2SeqGenerator(int8, null).generateIds(List.of(sources), cfg);
+            assertThat(b.sequences()).isDeepEqualTo(a.sequences());
+            for (int row = 0; row < 3; row++) {
+                float[][] x = ForcedDecoding.logProbs(fp32, sources[row], a.generatedIds(row));
+                float[][] y = ForcedDecoding.logProbs(int8, sources[row], a.generatedIds(row));
+                for (int t = 0; t < x.length; t++) {
+                    assertThat(Golden.maxAbsDiff(y[t], x[t])).as("row %d step %d", row, t).isLessThan(1e-3);
+                }
+            }
+        }
+    }
 }
