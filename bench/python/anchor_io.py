@@ -6,7 +6,6 @@ and the versions of the stack that produced them, or {"error": "..."} when it ca
 End of stdin ends the anchor. By hand: echo '{"op": "flat"}' | python retrieval.py --vectors ... --queries ...
 """
 import json
-import os
 import platform
 import sys
 import traceback
@@ -65,8 +64,3 @@ def serve(handle, packages):
         stdout.write(json.dumps(reply) + "\n")
         stdout.flush()
 
-
-def set_threads(n):
-    """Pins the intra-op threads of every runtime the anchors use before they start their pools."""
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[var] = str(n)

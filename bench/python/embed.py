@@ -5,7 +5,7 @@ The model's torch weights are rebuilt from the ONNX export ragtune ships (the hu
 initializer is a BERT state-dict entry, and each anonymous MatMul weight is the transposed weight of the Linear whose
 named bias the following Add adds. Then SentenceTransformer(Transformer(max 256 tokens) -> mean pooling -> normalize).
 Request: {"op": "embed", "out": "VECTORS.fvecs"}: the first request encodes the warm-up texts once; every request
-times one encode() of the timed texts and writes their vectors (L2-normalized, .fvecs) so the bench can compare them.
+times one encode() of the timed texts (wall and process CPU seconds) and writes their vectors (L2-normalized, .fvecs) so the bench can compare them.
 Usage: python embed.py --onnx MODEL.onnx --tokenizer tokenizer.json --texts TEXTS.jsonl --timed N
        [--batch-size 16] [--max-tokens 256] [--threads 2]
 """
@@ -103,11 +103,13 @@ class Embed:
             self.model.encode(self.warm or self.timed[:64], batch_size=self.batch)
             self.warmed = True
         t = time.perf_counter()
+        c = time.process_time()
         vectors = self.model.encode(self.timed, batch_size=self.batch, normalize_embeddings=True)
         seconds = time.perf_counter() - t
+        cpu = time.process_time() - c
         if r.get("out"):
             write_fvecs(r["out"], vectors)
-        return {"seconds": seconds, "texts_per_s": len(self.timed) / seconds, "texts": len(self.timed),
+        return {"seconds": seconds, "cpu_s": cpu, "texts_per_s": len(self.timed) / seconds, "texts": len(self.timed),
                 "batch_size": self.batch, "max_tokens": self.model.max_seq_length}
 
 

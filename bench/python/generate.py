@@ -5,7 +5,7 @@ Requests:
   {"op": "generate", "batch": 1, "source": 256, "new_tokens": 64, "repeats": 3, "warmup_seconds": 8}
   {"op": "encode", "batch": 8, "source": 256, "repeats": 3}
 The first request of a shape warms up (untimed calls for at least warmup_seconds, at least one), then `repeats`
-calls are timed; answers the median seconds per call and new tokens/s (generate, exactly new_tokens per row,
+calls are timed; answers the median seconds per call (wall and process CPU, all threads) and new tokens/s (generate, exactly new_tokens per row,
 encoder included) or source tokens/s (encode).
 Usage: python generate.py [--shape flan-t5-small] [--threads 2] [--seed 1234]
 """
@@ -28,6 +28,7 @@ class Generate:
         self.model = T5ForConditionalGeneration(config(a.shape)).eval()
         self.generator = torch.Generator().manual_seed(a.seed)
         self.warm = set()
+        self.cpu = None
 
     def _timed(self, key, call, repeats, warmup_seconds):
         if key not in self.warm:
@@ -36,11 +37,14 @@ class Generate:
             while time.perf_counter() - start < warmup_seconds:
                 call()
             self.warm.add(key)
-        seconds = []
+        seconds, cpu = [], []
         for _ in range(repeats):
             t = time.perf_counter()
+            c = time.process_time()
             out = call()
             seconds.append(time.perf_counter() - t)
+            cpu.append(time.process_time() - c)
+        self.cpu = statistics.median(cpu)
         return statistics.median(seconds), seconds, out
 
     def handle(self, r):
@@ -60,13 +64,13 @@ class Generate:
                 if generated != new:
                     raise RuntimeError(f"generate made {generated} new tokens, asked for exactly {new}")
                 return {"seconds_per_call": median, "seconds": seconds, "new_tokens_per_s": batch * new / median,
-                        "peak_rss_mb": peak_rss_mb()}
+                        "cpu_s_per_call": self.cpu, "peak_rss_mb": peak_rss_mb()}
             if op == "encode":
                 encoder = self.model.get_encoder()
                 median, seconds, _ = self._timed((op, batch, source),
                                                  lambda: encoder(input_ids=ids, attention_mask=mask), repeats, 0)
                 return {"seconds_per_call": median, "seconds": seconds, "tokens_per_s": batch * source / median,
-                        "peak_rss_mb": peak_rss_mb()}
+                        "cpu_s_per_call": self.cpu, "peak_rss_mb": peak_rss_mb()}
         raise ValueError(f"unknown op {op!r}: generate or encode")
 
 

@@ -141,7 +141,7 @@ public final class EmbedBench implements Callable<Integer> {
             if (anchor != null) {
                 anchor.report(texts.size(), contenders.subList(skipLangChain4j ? 0 : 1, contenders.size()).stream()
                         .map(c -> new SentenceTransformersAnchor.Ours(c.name, texts.size() * rounds / c.seconds,
-                                c.vectors)).toList());
+                                texts.size() * rounds / c.cpuSeconds, c.vectors)).toList());
             }
         } finally {
             if (anchor != null) {

@@ -122,6 +122,7 @@ public final class GenerateBench implements Callable<Integer> {
                 double[] secs = new double[repeats * rounds];
                 double[] cpu = new double[repeats * rounds];
                 List<Double> anchorTps = new ArrayList<>();
+                List<Double> anchorCpu = new ArrayList<>();
                 long checksum = 0;
                 for (int round = 0; round < rounds; round++) {
                     for (int r = round * repeats; r < (round + 1) * repeats; r++) {
@@ -138,9 +139,10 @@ public final class GenerateBench implements Callable<Integer> {
                         }
                     }
                     if (anchor != null) {
-                        anchorTps.add(PythonAnchor.number(anchor.ask(java.util.Map.of("op", "generate", "batch", batch,
-                                "source", sourceLen, "new_tokens", newTokens, "repeats", repeats,
-                                "warmup_seconds", warmupSeconds)), "new_tokens_per_s"));
+                        var reply = anchor.ask(java.util.Map.of("op", "generate", "batch", batch, "source", sourceLen,
+                                "new_tokens", newTokens, "repeats", repeats, "warmup_seconds", warmupSeconds));
+                        anchorTps.add(PythonAnchor.number(reply, "new_tokens_per_s"));
+                        anchorCpu.add(PythonAnchor.number(reply, "cpu_s_per_call"));
                     }
                 }
                 double median = median(secs);
@@ -153,6 +155,8 @@ public final class GenerateBench implements Callable<Integer> {
                     System.out.println("  " + SideBySide.rate("greedy b" + batch + " src " + sourceLen + " new "
                             + newTokens + " (" + rounds + " interleaved rounds of " + repeats + " calls)",
                             "new tok/s", tps, SideBySide.median(anchorTps)).line());
+                    System.out.println("  " + SideBySide.time("  CPU per call (all threads)", "CPU-s", median(cpu),
+                            SideBySide.median(anchorCpu)).line());
                 }
                 if (batch == 1) {
                     weightFloor(model, prompts.get(0), median);
@@ -165,6 +169,7 @@ public final class GenerateBench implements Callable<Integer> {
                     double[] secs = new double[repeats * rounds];
                     double[] cpu = new double[repeats * rounds];
                     List<Double> anchorTps = new ArrayList<>();
+                    List<Double> anchorCpu = new ArrayList<>();
                     double sum = 0;
                     for (int round = 0; round < rounds; round++) {
                         for (int r = round * repeats; r < (round + 1) * repeats; r++) {
@@ -175,8 +180,10 @@ public final class GenerateBench implements Callable<Integer> {
                             cpu[r] = (processCpuNanos() - c0) / 1e9;
                         }
                         if (anchor != null) {
-                            anchorTps.add(PythonAnchor.number(anchor.ask(java.util.Map.of("op", "encode", "batch", 8,
-                                    "source", len, "repeats", repeats)), "tokens_per_s"));
+                            var reply = anchor.ask(java.util.Map.of("op", "encode", "batch", 8, "source", len,
+                                    "repeats", repeats));
+                            anchorTps.add(PythonAnchor.number(reply, "tokens_per_s"));
+                            anchorCpu.add(PythonAnchor.number(reply, "cpu_s_per_call"));
                         }
                     }
                     double tps = 8.0 * len / median(secs);
@@ -185,6 +192,8 @@ public final class GenerateBench implements Callable<Integer> {
                     if (anchor != null) {
                         System.out.println("  " + SideBySide.rate("encoder 8x" + len, "tok/s", tps,
                                 SideBySide.median(anchorTps)).line());
+                        System.out.println("  " + SideBySide.time("  CPU per call (all threads)", "CPU-s", median(cpu),
+                                SideBySide.median(anchorCpu)).line());
                     }
                 }
             }

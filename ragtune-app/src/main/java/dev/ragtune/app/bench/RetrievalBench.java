@@ -189,14 +189,15 @@ public final class RetrievalBench implements Callable<Integer> {
                 Map<String, String> p = nlist > 0 ? Map.of("nlist", Integer.toString(nlist)) : Map.of();
                 IvfIndex ivf = null;
                 try {
+                    // a given nlist is built interleaved with FAISS's builds; the default one is known only after
+                    // ragtune's first build, so FAISS then builds with it after ragtune's rounds
                     ivf = (IvfIndex) buildRounds(rounds, () -> {
                         IvfIndex index = new IvfIndex(base[0].length, p);
                         index.add(ids, base);
                         return index;
-                    }, null);
-                    // FAISS builds with the nlist ragtune chose, known only after ragtune's first build
+                    }, nlist > 0 ? Map.of("index", "ivf", "nlist", nlist) : null);
                     Map<String, Object> faissIndex = Map.of("index", "ivf", "nlist", ivf.nlist());
-                    if (anchor != null) {
+                    if (anchor != null && nlist == 0) {
                         anchorBuilds(rounds, faissIndex, "ivf", "nlist " + ivf.nlist());
                     }
                     for (int nprobe : ivfNprobe) {

@@ -25,12 +25,13 @@ final class SentenceTransformersAnchor implements AutoCloseable {
     private static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
 
     /** One ragtune contender's rate and vectors, to set beside the anchor's. */
-    record Ours(String name, double textsPerSecond, float[][] vectors) {
+    record Ours(String name, double textsPerSecond, double textsPerCpuSecond, float[][] vectors) {
     }
 
     private final PythonAnchor anchor;
     private final Path scratch;
     private final List<Double> seconds = new ArrayList<>();
+    private final List<Double> cpuSeconds = new ArrayList<>();
     private float[][] vectors;
 
     private SentenceTransformersAnchor(PythonAnchor anchor, Path scratch) {
@@ -82,7 +83,9 @@ final class SentenceTransformersAnchor implements AutoCloseable {
     /** The anchor's half of one round: one timed encode of the texts, whose vectors replace the last round's. */
     void round() throws IOException {
         Path out = scratch.resolve("vectors.fvecs");
-        seconds.add(PythonAnchor.number(anchor.ask(Map.of("op", "embed", "out", out.toString())), "seconds"));
+        var reply = anchor.ask(Map.of("op", "embed", "out", out.toString()));
+        seconds.add(PythonAnchor.number(reply, "seconds"));
+        cpuSeconds.add(PythonAnchor.number(reply, "cpu_s"));
         vectors = Fvecs.read(out, 0);
     }
 
@@ -90,10 +93,13 @@ final class SentenceTransformersAnchor implements AutoCloseable {
     void report(int texts, List<Ours> ours) {
         double total = seconds.stream().mapToDouble(Double::doubleValue).sum();
         double rate = texts * seconds.size() / total;
-        System.out.printf(Locale.ROOT, "sentence-transformers anchor: %d texts x %d rounds in %.2f s = %.1f chunks/s%n",
-                texts, seconds.size(), total, rate);
+        double cpuRate = texts * cpuSeconds.size() / cpuSeconds.stream().mapToDouble(Double::doubleValue).sum();
+        System.out.printf(Locale.ROOT, "sentence-transformers anchor: %d texts x %d rounds in %.2f s = %.1f chunks/s, "
+                + "%.1f chunks per CPU-second%n", texts, seconds.size(), total, rate, cpuRate);
         for (Ours o : ours) {
             System.out.println("  " + SideBySide.rate(o.name(), "chunks/s", o.textsPerSecond(), rate).line());
+            System.out.println("    " + SideBySide.rate("per CPU-second (all threads)", "chunks/CPU-s",
+                    o.textsPerCpuSecond(), cpuRate).line());
             double sum = 0;
             double min = 1;
             for (int i = 0; i < vectors.length; i++) {

@@ -92,7 +92,7 @@ public final class TrainBench implements Callable<Integer> {
                         + " of 1 warm-up + %d timed steps per shape%n", shape,
                 config.dModel(), config.numHeads(), config.dFf(), config.numLayers(), config.numDecoderLayers(),
                 config.vocabSize(), threads, batch, rounds, steps);
-        System.out.println("loadavg before: " + Machine.loadavg());
+        System.out.println("loadavg before: " + Machine.loadavg() + "; OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY"));
         PythonAnchor anchor = anchorOptions.enabled() ? anchorOptions.start("train.py", List.of("--shape", shape,
                 "--threads", Integer.toString(threads), "--seed", Long.toString(seed)), threads) : null;
         try (T5Model model = T5Model.random(config, Device.cpu(), seed)) {
@@ -104,6 +104,8 @@ public final class TrainBench implements Callable<Integer> {
             for (int src : sources) {
                 List<Double> ours = new ArrayList<>();
                 List<Double> theirs = new ArrayList<>();
+                List<Double> oursCpu = new ArrayList<>();
+                List<Double> theirsCpu = new ArrayList<>();
                 for (int round = 1; round <= rounds; round++) {
                     List<TokenizedExample> data = new ArrayList<>();
                     for (int i = 0; i < (steps + 1) * batch; i++) {
@@ -116,6 +118,7 @@ public final class TrainBench implements Callable<Integer> {
                     ours.add(exPerSec);
                     double rssGb = peakRssGb();
                     double cpuPerStep = median(r.cpuSeconds.subList(1, r.cpuSeconds.size()));
+                    oursCpu.add(cpuPerStep);
                     System.out.printf(Locale.ROOT, "round %d ragtune b%d x src %d x tgt %d: %.2f examples/s (median"
                                     + " step %.2f s of %d timed), peak RSS %.2f GB, loss first %.4f last %.4f; CPU %.2f s"
                                     + " per step (all threads); loadavg %s%n", round, batch, src, target, exPerSec,
@@ -125,9 +128,11 @@ public final class TrainBench implements Callable<Integer> {
                         var reply = anchor.ask(java.util.Map.of("op", "train", "source", src, "target", target,
                                 "batch", batch, "steps", steps, "precision", "fp32"));
                         theirs.add(PythonAnchor.number(reply, "examples_per_s"));
-                        System.out.printf(Locale.ROOT, "round %d anchor  b%d x src %d x tgt %d: %.2f examples/s, peak"
-                                        + " RSS %.2f GB, loss first %.4f last %.4f; loadavg %s%n", round, batch, src,
-                                target, theirs.get(theirs.size() - 1),
+                        theirsCpu.add(PythonAnchor.number(reply, "cpu_s_per_step"));
+                        System.out.printf(Locale.ROOT, "round %d anchor  b%d x src %d x tgt %d: %.2f examples/s, CPU"
+                                        + " %.2f s per step, peak RSS %.2f GB, loss first %.4f last %.4f; loadavg %s%n",
+                                round, batch, src, target, theirs.get(theirs.size() - 1),
+                                theirsCpu.get(theirsCpu.size() - 1),
                                 PythonAnchor.number(reply, "peak_rss_mb") / 1024, PythonAnchor.number(reply, "loss_first"),
                                 PythonAnchor.number(reply, "loss_last"), Machine.loadavg());
                     }
@@ -136,6 +141,8 @@ public final class TrainBench implements Callable<Integer> {
                     System.out.println("  " + SideBySide.rate("LoRA step fp32 b" + batch + " x src " + src + " x tgt "
                             + target + " (medians of " + rounds + " rounds)", "examples/s", median(ours),
                             median(theirs)).line());
+                    System.out.println("  " + SideBySide.time("  CPU per step (all threads; less distorted by a crowded"
+                            + " machine)", "CPU-s", median(oursCpu), median(theirsCpu)).line());
                 } else {
                     System.out.printf(Locale.ROOT, "  b%d x src %d: %.2f examples/s (median of %d rounds)%n", batch,
                             src, median(ours), rounds);

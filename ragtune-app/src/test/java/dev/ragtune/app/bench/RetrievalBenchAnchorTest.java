@@ -2,10 +2,9 @@ package dev.ragtune.app.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ragtune.app.Main;
+import dev.ragtune.app.cli.CliTest;
+import dev.ragtune.app.cli.CliTest.Run;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,7 +15,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ragtune bench retrieval --anchor} end to end on small random vectors with a fake "python" (a shell script
@@ -27,18 +25,6 @@ class RetrievalBenchAnchorTest {
     @TempDir Path tmp;
     Path vectors;
     Path queries;
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     static float[][] unitVectors(Random rnd, int n, int d) {
         float[][] v = new float[n][d];
@@ -85,7 +71,7 @@ class RetrievalBenchAnchorTest {
         Path scripts = Files.createDirectories(tmp.resolve("scripts"));
         Files.writeString(scripts.resolve("retrieval.py"), "# the fake ignores its script\n");
 
-        Run r = run(bench("--anchor", python.toString(), "--anchor-scripts", scripts.toString(), "--rounds", "2"));
+        Run r = CliTest.run(bench("--anchor", python.toString(), "--anchor-scripts", scripts.toString(), "--rounds", "2"));
 
         assertThat(r.code()).as(r.err() + r.out()).isZero();
         List<String> sent = Files.readAllLines(requests);
@@ -117,7 +103,7 @@ class RetrievalBenchAnchorTest {
 
     @Test
     void withoutAnchorOnlyRagtunesNumbersArePrinted() {
-        Run r = run(bench());
+        Run r = CliTest.run(bench());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("| flat (exact) |").contains("| ragtune |")
                 .doesNotContain("FAISS |").doesNotContain("ragtune vs").doesNotContainPattern("[0-9]x");
@@ -128,7 +114,7 @@ class RetrievalBenchAnchorTest {
         Path python = PythonAnchorTest.fakePython(tmp, "echo 'No module named faiss' >&2; exit 1");
         Path scripts = Files.createDirectories(tmp.resolve("scripts"));
         Files.writeString(scripts.resolve("retrieval.py"), "#\n");
-        Run r = run(bench("--anchor", python.toString(), "--anchor-scripts", scripts.toString()));
+        Run r = CliTest.run(bench("--anchor", python.toString(), "--anchor-scripts", scripts.toString()));
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.err().strip()).doesNotContain("\n").startsWith("ragtune retrieval: anchor retrieval.py")
                 .contains("No module named faiss").contains("bench/python/setup.sh");

@@ -17,15 +17,17 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The CLI end to end on the bundled demo documents (docs/demo) with the real all-MiniLM-L6-v2. */
-class CliTest {
+public class CliTest {
     static final ObjectMapper JSON = new ObjectMapper();
     @TempDir static Path tmp;
     static Path collection;
     static Path lecture;
 
-    record Run(int code, String out, String err) {}
+    /** Exit code and what a command printed. */
+    public record Run(int code, String out, String err) {}
 
-    static Run run(String... args) {
+    /** Runs the ragtune command line with these arguments, capturing its output. */
+    public static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = Main.commandLine();
