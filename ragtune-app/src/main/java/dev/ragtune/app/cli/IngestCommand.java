@@ -1,5 +1,8 @@
 package dev.ragtune.app.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragtune.rag.collection.CollectionSettings;
 import dev.ragtune.rag.collection.CollectionWriter;
 import dev.ragtune.rag.collection.Ingestion;
@@ -24,8 +27,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Read PDF, HTML, Markdown, text and JSONL files (folders recursively), chunk them, embed the "
                 + "chunks and index them in a collection. Changed files replace their chunks; unchanged ones are skipped.",
-                "Exit code: 0 all went in, 3 some files failed (the others went in), 1 nothing could be done."})
+                "Exit code: 0 all went in, 3 some files failed (the others went in), 1 nothing could be done. A path that "
+                        + "does not exist counts as a failed file."})
 public final class IngestCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @Spec CommandSpec spec;
 
     @Option(names = "--collection", required = true, paramLabel = "DIR", description = "Collection folder (created if missing).")
@@ -59,6 +64,9 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--reindex", description = "Rebuild the dense index from the stored vectors.")
     boolean reindex;
 
+    @Option(names = "--json", description = "Print the summary as one JSON object on stdout (progress stays on stderr).")
+    boolean json;
+
     @Mixin EmbedderOption embedderOption;
 
     @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files or folders to ingest.")
@@ -81,7 +89,7 @@ public final class IngestCommand implements Callable<Integer> {
              CollectionWriter writer = CollectionWriter.open(collection, embedder, settings)) {
             if (reindex && !settings.indexGiven()) writer.reindex(writer.manifest().index());
             Progress progress = new Progress(System.err, "chunks");
-            List<String> failures = new ArrayList<>();
+            Map<String, String> failures = new LinkedHashMap<>();
             Ingestion.Listener listener = new Ingestion.Listener() {
                 long totalBytes;
 
@@ -105,7 +113,7 @@ public final class IngestCommand implements Callable<Integer> {
 
                 @Override
                 public void failed(Path file, String message) {
-                    failures.add(file.toString());
+                    failures.put(file.toString(), message);
                     err.println("  FAILED " + file + ": " + message);
                 }
 
@@ -118,17 +126,42 @@ public final class IngestCommand implements Callable<Integer> {
                     : new Ingestion(writer, embedder, listener).run(paths);
             if (report.files() > 0) progress.finish(report.chunksAdded(), "files " + report.files() + "/" + report.files());
             Manifest m = writer.commit();
+            int code = report.failed() == 0 ? 0 : report.ingested() > 0 || report.unchanged() > 0 ? 3 : 1;
+            if (json) {
+                out.println(summary(report, m, failures, code));
+                out.flush();
+                return code;
+            }
             out.printf("%s: %d file(s) ingested, %d unchanged, %d failed; %d chunks added, %d replaced; collection now "
                             + "%d documents, %d chunks (index %s)%n", collection, report.ingested(), report.unchanged(),
                     report.failed(), report.chunksAdded(), report.chunksReplaced(), m.documents(), m.chunks(),
                     m.index().kind());
             out.flush();
             if (report.failed() > 0) {
-                err.println("some files were not ingested (" + String.join(", ", failures) + "); fix them and run again");
-                return report.ingested() > 0 || report.unchanged() > 0 ? 3 : 1;
+                err.println("some files were not ingested (" + String.join(", ", failures.keySet())
+                        + "); fix them and run again");
             }
-            return 0;
+            return code;
         }
+    }
+
+    private String summary(Ingestion.Report report, Manifest m, Map<String, String> failures, int code) {
+        ObjectNode j = JSON.createObjectNode();
+        j.put("collection", collection.toString());
+        j.put("files", report.files());
+        j.put("ingested", report.ingested());
+        j.put("unchanged", report.unchanged());
+        j.put("failed", report.failed());
+        ArrayNode failed = j.putArray("failures");
+        failures.forEach((path, message) -> failed.addObject().put("path", path).put("message", message));
+        j.put("chunks_added", report.chunksAdded());
+        j.put("chunks_replaced", report.chunksReplaced());
+        j.put("documents", m.documents());
+        j.put("chunks", m.chunks());
+        j.put("index", m.index().kind());
+        j.put("generation", m.generation());
+        j.put("exit_code", code);
+        return j.toString();
     }
 
     private CollectionSettings settings() {

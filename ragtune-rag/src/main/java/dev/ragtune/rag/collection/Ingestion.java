@@ -49,7 +49,7 @@ public final class Ingestion {
         }
     }
 
-    /** What a run did. */
+    /** What a run did; {@code files} counts every input, including paths that do not exist (which count as failed). */
     public record Report(int files, int ingested, int unchanged, int failed, int chunksAdded, int chunksReplaced) {}
 
     private static final int EMBED_BATCH = 128;
@@ -100,11 +100,18 @@ public final class Ingestion {
     }
 
     public Report run(List<Path> roots) {
-        List<Path[]> files = expand(roots, listener);
+        int[] missing = {0};
+        List<Path[]> files = expand(roots, new Listener() {
+            @Override
+            public void failed(Path file, String message) {
+                missing[0]++; // a path that does not exist (or a folder that cannot be listed) is a failed input
+                listener.failed(file, message);
+            }
+        });
         long totalBytes = 0;
         for (Path[] f : files) totalBytes += sizeOf(f[1]);
         listener.started(files.size(), totalBytes);
-        int ingested = 0, unchanged = 0, failed = 0, added = 0, replaced = 0;
+        int ingested = 0, unchanged = 0, failed = missing[0], added = 0, replaced = 0;
         long bytesDone = 0;
         long chunksDone = 0;
         String chunking = writer.manifest().chunking().chunkTokens() + "/" + writer.manifest().chunking().overlapTokens();
@@ -144,7 +151,7 @@ public final class Ingestion {
             bytesDone += size;
             listener.progress(i + 1, files.size(), chunksDone, bytesDone, totalBytes, file.getFileName().toString());
         }
-        return new Report(files.size(), ingested, unchanged, failed, added, replaced);
+        return new Report(files.size() + missing[0], ingested, unchanged, failed, added, replaced);
     }
 
     private final class FileChunks {
