@@ -3,6 +3,7 @@ package dev.ragtune.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragtune.rag.collection.CollectionCheck;
 import dev.ragtune.rag.collection.CollectionSettings;
 import dev.ragtune.rag.collection.CollectionWriter;
 import dev.ragtune.rag.collection.Ingestion;
@@ -61,7 +62,9 @@ public final class IngestCommand implements Callable<Integer> {
             description = "BM25 analyzer: auto (guess per document), en or pt (new collections).")
     String language;
 
-    @Option(names = "--reindex", description = "Rebuild the dense index from the stored vectors.")
+    @Option(names = "--reindex", description = "Rebuild the dense and BM25 indexes from the stored chunks and vectors "
+            + "(the repair for a missing or damaged index; also upgrades a format-1 collection to checksums). Exits 0 "
+            + "only when the result passes 'ragtune check'.")
     boolean reindex;
 
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout (progress stays on stderr).")
@@ -86,8 +89,8 @@ public final class IngestCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Embedder embedder = embedderOption.open();
-             CollectionWriter writer = CollectionWriter.open(collection, embedder, settings)) {
-            if (reindex && !settings.indexGiven()) writer.reindex(writer.manifest().index());
+             CollectionWriter writer = reindex ? CollectionWriter.openForRepair(collection, embedder, settings)
+                     : CollectionWriter.open(collection, embedder, settings)) {
             Progress progress = new Progress(System.err, "chunks");
             Map<String, String> failures = new LinkedHashMap<>();
             Ingestion.Listener listener = new Ingestion.Listener() {
@@ -127,6 +130,11 @@ public final class IngestCommand implements Callable<Integer> {
             if (report.files() > 0) progress.finish(report.chunksAdded(), "files " + report.files() + "/" + report.files());
             Manifest m = writer.commit();
             int code = report.failed() == 0 ? 0 : report.ingested() > 0 || report.unchanged() > 0 ? 3 : 1;
+            if (reindex) {
+                CollectionCheck.Report check = CollectionCheck.run(collection, true, CheckCommand.DEFAULT_SAMPLE);
+                for (String p : check.problems()) err.println("  after the rebuild: " + p);
+                if (!check.ok()) code = 1;
+            }
             if (json) {
                 out.println(summary(report, m, failures, code));
                 out.flush();

@@ -62,19 +62,17 @@ public final class Collection implements AutoCloseable {
         }
         Layout layout = new Layout(dir);
         Manifest manifest = readManifest(layout);
+        requireIntact(layout, manifest, Checksums.verify(layout, manifest, Checksums.Depth.OPEN));
         long gen = manifest.generation();
         ChunkTable table = ChunkTable.read(layout.chunks(gen), layout.vectors(gen), manifest.embedder().dimension(), JSON);
         List<SourceEntry> sources = readSources(layout.sources(gen));
+        requireIntact(layout, manifest, Consistency.of(layout, manifest, table, sources));
         VectorIndex dense = null;
         Bm25Index lexical = null;
         try {
             dense = VectorIndexes.open(layout.dense(gen));
             lexical = Bm25Index.openForSearch(layout.bm25(gen));
-            if (dense.size() != table.size()) {
-                throw new CollectionException("dense index " + layout.dense(gen) + " holds " + dense.size()
-                        + " vectors but the collection " + table.size() + "; rebuild it with 'ragtune ingest --collection "
-                        + dir + " --reindex'");
-            }
+            requireIntact(layout, manifest, Consistency.ofIndexes(layout, manifest, table, dense.size(), lexical.size()));
             return new Collection(layout, manifest, table, sources, dense, lexical);
         } catch (IOException | RuntimeException e) {
             if (dense != null) dense.close();
@@ -83,6 +81,15 @@ public final class Collection implements AutoCloseable {
             throw new CollectionException("cannot open the indexes of collection " + dir + ": " + e.getMessage()
                     + "; rebuild them with 'ragtune ingest --collection " + dir + " --reindex'", e);
         }
+    }
+
+    /** Throws the first problem (with a pointer to {@code ragtune check} when there are more); nothing when none. */
+    static void requireIntact(Layout layout, Manifest manifest, List<String> problems) {
+        if (problems.isEmpty()) return;
+        String more = problems.size() == 1 ? "" : " (" + (problems.size() - 1) + " more problem(s): run 'ragtune check "
+                + "--collection " + layout.dir() + "')";
+        throw new CollectionException("collection " + layout.dir() + " (generation " + manifest.generation() + "): "
+                + problems.get(0) + more);
     }
 
     static void closeQuietly(Bm25Index index, Exception primary) {
@@ -97,9 +104,15 @@ public final class Collection implements AutoCloseable {
     static Manifest readManifest(Layout layout) {
         try {
             Manifest m = JSON.readValue(layout.manifest().toFile(), Manifest.class);
-            if (m.format() != Manifest.FORMAT) {
+            if (m.format() != Manifest.FORMAT && m.format() != Manifest.FORMAT_WITHOUT_CHECKSUMS) {
                 throw new CollectionException("collection " + layout.dir() + " has format " + m.format()
-                        + "; this ragtune reads format " + Manifest.FORMAT);
+                        + "; this ragtune reads formats " + Manifest.FORMAT_WITHOUT_CHECKSUMS + " and " + Manifest.FORMAT
+                        + ": use the ragtune that wrote it, or re-ingest the files into a new collection");
+            }
+            if (m.format() == Manifest.FORMAT && m.files() == null) {
+                throw new CollectionException("manifest " + layout.manifest() + " has format " + Manifest.FORMAT
+                        + " but lists no files; the collection is damaged: rebuild it with 'ragtune ingest --collection "
+                        + layout.dir() + " --reindex'");
             }
             return m;
         } catch (IOException e) {
@@ -183,12 +196,12 @@ public final class Collection implements AutoCloseable {
         long t1 = System.nanoTime();
         int depth = Math.max(k, candidates);
         List<Neighbor> ranked = switch (mode) {
-            case DENSE -> dense.search(q, k, params);
+            case DENSE -> agreeingWithStoredVectors(q, dense.search(q, k, params));
             case BM25 -> lexical.search(query, k);
             case HYBRID -> {
                 final float[] qv = q;
-                yield HybridFusion.DEFAULT.fuse(dense.search(qv, depth, params), lexical.search(query, depth), k,
-                        id -> dot(qv, table.vector(id)));
+                yield HybridFusion.DEFAULT.fuse(agreeingWithStoredVectors(qv, dense.search(qv, depth, params)),
+                        lexical.search(query, depth), k, id -> dot(qv, table.vector(id)));
             }
         };
         long t2 = System.nanoTime();
@@ -202,7 +215,27 @@ public final class Collection implements AutoCloseable {
         return new SearchResult(query, mode, hits, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t0) / 1e6);
     }
 
-    private static double dot(float[] a, float[] b) {
+    /** How far an index's score may be from the inner product with the stored vector (float rounding, HNSW's scaling). */
+    static final double SCORE_TOLERANCE = 1e-3;
+
+    /**
+     * The dense hits, each checked against the stored (checksummed) vector of its chunk: an index whose bytes were
+     * damaged after the collection was opened, or in a Lucene file that opening does not read whole, would otherwise
+     * rank with wrong scores. A disagreement is an error naming the index and the repair.
+     */
+    private List<Neighbor> agreeingWithStoredVectors(float[] q, List<Neighbor> hits) {
+        for (Neighbor n : hits) {
+            double expected = dot(q, table.vector(n.id()));
+            if (!(Math.abs(expected - n.score()) <= SCORE_TOLERANCE)) {
+                throw new CollectionException("dense index " + layout.dense(manifest.generation()) + " is damaged: it "
+                        + "scores chunk " + n.id() + " " + n.score() + " but the chunk's stored vector gives " + expected
+                        + "; rebuild it with 'ragtune ingest --collection " + layout.dir() + " --reindex'");
+            }
+        }
+        return hits;
+    }
+
+    static double dot(float[] a, float[] b) {
         if (b == null) return Double.NaN;
         double s = 0;
         for (int i = 0; i < a.length; i++) s += a[i] * b[i];
