@@ -27,7 +27,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.index.LogByteSizeMergePolicy;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -82,8 +82,9 @@ public final class Bm25Index implements AutoCloseable {
                 this.directory = d;
                 return;
             }
-            TieredMergePolicy merges = new TieredMergePolicy();
-            merges.setForceMergeDeletesPctAllowed(0.0); // commit expunges every deleted document (see commit)
+            // LogByteSizeMergePolicy expunges deletes from every segment that has any, a lone segment too (the
+            // tiered policy leaves a single small segment with deletes as it is): see commit
+            LogByteSizeMergePolicy merges = new LogByteSizeMergePolicy();
             IndexWriterConfig config = new IndexWriterConfig(new PerFieldAnalyzerWrapper(new StandardAnalyzer(), analyzers))
                     .setSimilarity(new BM25Similarity())
                     .setMergePolicy(merges)
