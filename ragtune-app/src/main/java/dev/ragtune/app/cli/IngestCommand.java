@@ -67,6 +67,15 @@ public final class IngestCommand implements Callable<Integer> {
             + "only when the result passes 'ragtune check'.")
     boolean reindex;
 
+    @Option(names = "--commit-every-chunks", paramLabel = "N", defaultValue = "2000",
+            description = "Commit after this many new chunks, also inside a big file (a kill loses at most that; the "
+                    + "next run finishes a partly ingested file).")
+    int commitEveryChunks;
+
+    @Option(names = "--commit-every-seconds", paramLabel = "S", defaultValue = "120",
+            description = "Commit at least this often while ingesting.")
+    double commitEverySeconds;
+
     @Option(names = "--json", description = "Print the summary as one JSON object on stdout (progress stays on stderr).")
     boolean json;
 
@@ -83,8 +92,10 @@ public final class IngestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         CollectionSettings settings;
+        Ingestion.Checkpoints checkpoints;
         try {
             settings = settings();
+            checkpoints = new Ingestion.Checkpoints(commitEveryChunks, commitEverySeconds);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -124,9 +135,15 @@ public final class IngestCommand implements Callable<Integer> {
                 public void warning(String file, String message) {
                     err.println("  warning " + file + ": " + message);
                 }
+
+                @Override
+                public void committed(Manifest m) {
+                    err.printf("  committed generation %d: %d documents, %d chunks%n", m.generation(), m.documents(),
+                            m.chunks());
+                }
             };
             Ingestion.Report report = paths.isEmpty() ? new Ingestion.Report(0, 0, 0, 0, 0, 0)
-                    : new Ingestion(writer, embedder, listener).run(paths);
+                    : new Ingestion(writer, embedder, listener, checkpoints).run(paths);
             if (report.files() > 0) progress.finish(report.chunksAdded(), "files " + report.files() + "/" + report.files());
             Manifest m = writer.commit();
             int code = report.failed() == 0 ? 0 : report.ingested() > 0 || report.unchanged() > 0 ? 3 : 1;
