@@ -105,6 +105,21 @@ final class Checksums {
         return layout.dir().relativize(file).toString().replace(java.io.File.separatorChar, '/');
     }
 
+    /** Serializes a manifest the same way every time: map entries sorted by key. */
+    static final com.fasterxml.jackson.databind.ObjectWriter CANONICAL = Collection.JSON.writer()
+            .with(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    /** CRC32C of the manifest's canonical JSON with its own checksum field empty. */
+    static String ofManifest(Manifest m) {
+        try {
+            CRC32C crc = new CRC32C();
+            crc.update(CANONICAL.writeValueAsBytes(m.withChecksum(null)));
+            return String.format("%08x", crc.getValue());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot serialize a manifest", e);
+        }
+    }
+
     /** CRC32C of all bytes of {@code file}, as 8 lower-case hex digits. */
     static String crc32c(Path file) throws IOException {
         CRC32C crc = new CRC32C();

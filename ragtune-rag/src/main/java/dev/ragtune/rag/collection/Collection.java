@@ -102,6 +102,16 @@ public final class Collection implements AutoCloseable {
     }
 
     static Manifest readManifest(Layout layout) {
+        return readManifest(layout, false);
+    }
+
+    /**
+     * Reads and validates the manifest.
+     *
+     * @param forRepair accept a manifest whose own checksum does not match (its counts are about to be rewritten from
+     *                  the chunk table; the files it lists must still match their checksums)
+     */
+    static Manifest readManifest(Layout layout, boolean forRepair) {
         try {
             Manifest m = JSON.readValue(layout.manifest().toFile(), Manifest.class);
             if (m.format() != Manifest.FORMAT && m.format() != Manifest.FORMAT_WITHOUT_CHECKSUMS) {
@@ -109,10 +119,11 @@ public final class Collection implements AutoCloseable {
                         + "; this ragtune reads formats " + Manifest.FORMAT_WITHOUT_CHECKSUMS + " and " + Manifest.FORMAT
                         + ": use the ragtune that wrote it, or re-ingest the files into a new collection");
             }
-            if (m.format() == Manifest.FORMAT && m.files() == null) {
-                throw new CollectionException("manifest " + layout.manifest() + " has format " + Manifest.FORMAT
-                        + " but lists no files; the collection is damaged: rebuild it with 'ragtune ingest --collection "
-                        + layout.dir() + " --reindex'");
+            if (m.format() == Manifest.FORMAT && (m.files() == null
+                    || (!forRepair && !Checksums.ofManifest(m).equals(m.checksum())))) {
+                throw new CollectionException("manifest " + layout.manifest() + " is damaged or was edited by hand (its "
+                        + "checksum does not match its content); if only counts were changed, 'ragtune ingest --collection "
+                        + layout.dir() + " --reindex' rewrites it, else re-ingest the files into a new collection");
             }
             return m;
         } catch (IOException e) {

@@ -91,7 +91,7 @@ public final class CollectionWriter implements AutoCloseable {
             ChunkTable table;
             Map<String, SourceEntry> sources = new LinkedHashMap<>();
             if (Collection.exists(dir)) {
-                base = Collection.readManifest(layout);
+                base = Collection.readManifest(layout, rebuild);
                 layout.deleteLeftoversAfter(base.generation());
                 Manifest.EmbedderInfo e = base.embedder();
                 if (!e.id().equals(embedder.id()) || e.dimension() != embedder.dimension()) {
@@ -339,9 +339,10 @@ public final class CollectionWriter implements AutoCloseable {
             for (SourceEntry s : list) documents += s.docIds().size();
             CrashPoint.at("checksums");
             Map<String, Manifest.FileSum> files = Checksums.record(layout, stagedGen, base);
-            Manifest next = base.next(documents, table.size(), nextId, indexInfo, now(), files);
+            Manifest unsigned = base.next(documents, table.size(), nextId, indexInfo, now(), files);
+            Manifest next = unsigned.withChecksum(Checksums.ofManifest(unsigned));
             CrashPoint.at("manifest");
-            AtomicFile.write(layout.manifest(), out -> Collection.JSON.writerWithDefaultPrettyPrinter().writeValue(out, next));
+            AtomicFile.write(layout.manifest(), out -> Checksums.CANONICAL.withDefaultPrettyPrinter().writeValue(out, next));
             CrashPoint.at("committed");
             try {
                 layout.deleteGenerationsBefore(stagedGen);

@@ -21,11 +21,13 @@ import java.util.Objects;
  * @param updatedAt  ISO-8601 time of the commit
  * @param files      every file of the generation (path relative to the collection folder, '/'-separated) with its
  *                   size and CRC32C; null in format-1 collections, which recorded none
+ * @param checksum   CRC32C of this manifest's own canonical JSON without this field (format 2), so a hand edit or a
+ *                   flipped byte in the manifest is noticed too
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(int format, long generation, EmbedderInfo embedder, String metric, IndexInfo index,
                        ChunkingInfo chunking, String language, int documents, int chunks, int nextId,
-                       String updatedAt, Map<String, FileSum> files) {
+                       String updatedAt, Map<String, FileSum> files, String checksum) {
     /** The format this ragtune writes: 2 records a checksum for every file. */
     public static final int FORMAT = 2;
     /** The format before checksums; still read, and upgraded by the next commit. */
@@ -42,7 +44,13 @@ public record Manifest(int format, long generation, EmbedderInfo embedder, Strin
     public Manifest(int format, long generation, EmbedderInfo embedder, String metric, IndexInfo index,
                     ChunkingInfo chunking, String language, int documents, int chunks, int nextId, String updatedAt) {
         this(format, generation, embedder, metric, index, chunking, language, documents, chunks, nextId, updatedAt,
-                null);
+                null, null);
+    }
+
+    /** This manifest with {@code checksum} set (or cleared with null). */
+    Manifest withChecksum(String checksum) {
+        return new Manifest(format, generation, embedder, metric, index, chunking, language, documents, chunks, nextId,
+                updatedAt, files, checksum);
     }
 
     /**
@@ -76,6 +84,6 @@ public record Manifest(int format, long generation, EmbedderInfo embedder, Strin
 
     Manifest next(int documents, int chunks, int nextId, IndexInfo index, String now, Map<String, FileSum> files) {
         return new Manifest(FORMAT, generation + 1, embedder, metric, index, chunking, language, documents, chunks,
-                nextId, now, files);
+                nextId, now, files, null);
     }
 }
