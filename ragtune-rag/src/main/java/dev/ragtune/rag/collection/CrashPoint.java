@@ -5,11 +5,11 @@ package dev.ragtune.rag.collection;
  * or a power cut would: started with {@code -Dragtune.crashAt=NAME}, the JVM halts (exit code {@value #EXIT_CODE},
  * no shutdown hooks, no finally blocks) when it reaches that point. Without the property this does nothing.
  */
-final class CrashPoint {
-    static final String PROPERTY = "ragtune.crashAt";
-    static final int EXIT_CODE = 86;
+public final class CrashPoint {
+    public static final String PROPERTY = "ragtune.crashAt";
+    public static final int EXIT_CODE = 86;
     /** The points, in the order a commit passes them. */
-    static final java.util.List<String> ALL = java.util.List.of("stage-chunks", "stage-dense", "stage-bm25", "checksums",
+    public static final java.util.List<String> ALL = java.util.List.of("stage-chunks", "stage-dense", "stage-bm25", "checksums",
             "manifest", "committed");
 
     private CrashPoint() {}
