@@ -3,6 +3,7 @@ package dev.ragtune.app.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragtune.rag.collection.Collection;
 import dev.ragtune.rag.collection.CollectionCheck;
 import dev.ragtune.rag.collection.CollectionSettings;
 import dev.ragtune.rag.collection.CollectionWriter;
@@ -100,7 +101,8 @@ public final class IngestCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Embedder embedder = embedderOption.open();
-             CollectionWriter writer = reindex ? CollectionWriter.openForRepair(collection, embedder, settings)
+             CollectionWriter writer = reindex && Collection.exists(collection)
+                     ? CollectionWriter.openForRepair(collection, embedder, settings)
                      : CollectionWriter.open(collection, embedder, settings)) {
             Progress progress = new Progress(System.err, "chunks");
             Map<String, String> failures = new LinkedHashMap<>();

@@ -57,6 +57,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void infoRefusesAHandEditedManifestCountAndTheReindexRewritesIt() throws IOException {
+        Path f = Files.writeString(tmp.resolve("one.md"), "# Um\n\nDropout desliga neurônios ao acaso.\n");
+        String col = tmp.resolve("col").toString();
+        assertThat(run("ingest", "--collection", col, f.toString()).code()).isZero();
+        Path manifest = tmp.resolve("col").resolve("manifest.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"chunks\" : 1,", "\"chunks\" : 100,"));
+        Run info = run("info", "--collection", col);
+        assertThat(info.code()).isEqualTo(1);
+        assertThat(info.out()).doesNotContain("100");
+        assertThat(info.err()).contains(manifest.toString()).contains("edited by hand").contains("--reindex");
+        assertThat(run("ingest", "--collection", col, "--reindex").code()).isZero();
+        Run fixed = run("info", "--collection", col);
+        assertThat(fixed.code()).isZero();
+        assertThat(fixed.out()).contains("\"chunks\" : 1,");
+    }
+
+    @Test
     void aMissingCollectionIsAProblemNotAStackTrace() {
         Run r = run("check", "--collection", tmp.resolve("nope").toString());
         assertThat(r.code()).isEqualTo(1);

@@ -64,8 +64,6 @@ public final class Ingestion {
     public record Checkpoints(int everyChunks, double everySeconds) {
         /** Never: the caller commits once at the end. */
         public static final Checkpoints NEVER = new Checkpoints(Integer.MAX_VALUE, Double.POSITIVE_INFINITY);
-        /** What {@code ragtune ingest} does unless told otherwise. */
-        public static final Checkpoints DEFAULT = new Checkpoints(2000, 120);
 
         public Checkpoints {
             if (everyChunks < 1) throw new IllegalArgumentException("commit every N chunks needs N >= 1, was " + everyChunks);
