@@ -98,7 +98,8 @@ public final class FaultBench implements Callable<Integer> {
 
     /** Detection (one of the first four) and recovery (one of the last three, when detected). */
     static final List<String> DAMAGE_OUTCOMES = List.of("detected on open/search", "detected by check --deep",
-            "harmless", "silently wrong", "recovered by --reindex", "reported for re-ingest", "repair failed");
+            "of which answers changed before the check", "harmless", "silently wrong", "recovered by --reindex",
+            "reported for re-ingest", "repair failed");
     static final List<String> KILL_OUTCOMES = List.of("opens intact, check clean", "recovered by next ingest",
             "silently wrong");
 
@@ -326,20 +327,23 @@ public final class FaultBench implements Callable<Integer> {
         }
         boolean byCheck = !CollectionCheck.run(dir, true, 50).ok();
         if (!onUse && !byCheck) return List.of(seen.equals(before) ? "harmless" : "silently wrong");
-        String detection = onUse ? "detected on open/search" : "detected by check --deep";
+        List<String> outcomes = new ArrayList<>();
+        outcomes.add(onUse ? "detected on open/search" : "detected by check --deep");
+        if (!onUse && !seen.equals(before)) outcomes.add("of which answers changed before the check");
         try (CollectionWriter w = CollectionWriter.openForRepair(dir, embedder, settings())) {
             w.commit();
         } catch (CollectionException e) {
-            return List.of(detection, "reported for re-ingest"); // chunks, vectors, sources or manifest: by design
+            outcomes.add("reported for re-ingest"); // chunks, vectors, sources or manifest: by design
+            return outcomes;
         }
+        boolean restored = false;
         try {
-            if (answers(dir, embedder).equals(before) && CollectionCheck.run(dir, true, 50).ok()) {
-                return List.of(detection, "recovered by --reindex");
-            }
+            restored = answers(dir, embedder).equals(before) && CollectionCheck.run(dir, true, 50).ok();
         } catch (CollectionException e) {
             // the repair went through but the result does not open
         }
-        return List.of(detection, "repair failed");
+        outcomes.add(restored ? "recovered by --reindex" : "repair failed");
+        return outcomes;
     }
 
     private static List<String> filesOfKind(Manifest m, String kind) {

@@ -3,7 +3,7 @@ package dev.ragtune.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ragtune.app.cli.IngestExitCodeTest.Run;
+import dev.ragtune.app.cli.CliTest.Run;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -17,7 +17,7 @@ class CheckCommandTest {
     @TempDir Path tmp;
 
     static Run run(String... args) {
-        return IngestExitCodeTest.run(args);
+        return CliTest.run(args);
     }
 
     @Test

@@ -4,37 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ragtune.app.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ragtune ingest}'s exit code and JSON summary count every input, including paths that do not exist. */
 class IngestExitCodeTest {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = CliTest.JSON;
     @TempDir Path tmp;
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static CliTest.Run run(String... args) {
+        return CliTest.run(args);
     }
 
     @Test
     void aPathThatDoesNotExistIsAFailureWithExitCode1() {
         Path nope = tmp.resolve("nope.pdf");
-        Run r = run("ingest", "--collection", tmp.resolve("col").toString(), nope.toString());
+        CliTest.Run r = run("ingest", "--collection", tmp.resolve("col").toString(), nope.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(1);
         assertThat(r.out()).contains("1 failed");
         assertThat(r.err()).contains("FAILED " + nope).contains("no such file or folder");
@@ -44,7 +32,7 @@ class IngestExitCodeTest {
     void jsonSummaryListsTheMissingPathAndExitCode3WhenOthersWentIn() throws IOException {
         Path good = Files.writeString(tmp.resolve("good.md"), "# ReLU\n\nReLU returns zero for negative inputs.\n");
         Path nope = tmp.resolve("nope.txt");
-        Run r = run("ingest", "--collection", tmp.resolve("col").toString(), "--json", good.toString(), nope.toString());
+        CliTest.Run r = run("ingest", "--collection", tmp.resolve("col").toString(), "--json", good.toString(), nope.toString());
         assertThat(r.code()).as(r.err()).isEqualTo(3);
         JsonNode j = JSON.readTree(r.out());
         assertThat(j.get("files").asInt()).isEqualTo(2);

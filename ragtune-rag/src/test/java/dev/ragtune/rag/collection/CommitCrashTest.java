@@ -45,6 +45,13 @@ class CommitCrashTest {
         }
     }
 
+    /** What an uninterrupted ingest of {@code files} into a new collection holds. */
+    List<String> freshContents(Path... files) {
+        Path fresh = tmp.resolve("fresh-" + files.length);
+        ingest(fresh, files);
+        return contents(fresh);
+    }
+
     static List<String> contents(Path dir) {
         try (Collection c = Collection.open(dir)) {
             return c.chunks().stream().map(s -> s.chunk().id() + " " + s.chunk().text()).sorted().toList();
@@ -76,11 +83,8 @@ class CommitCrashTest {
 
     @Test
     void aWriterKilledAtEachCommitStageLeavesACommittedStateThatTheNextIngestCompletes() throws Exception {
-        Path fresh = tmp.resolve("fresh");
-        ingest(fresh, a);
-        List<String> onlyA = contents(fresh);
-        ingest(fresh, b);
-        List<String> both = contents(fresh);
+        List<String> onlyA = freshContents(a);
+        List<String> both = freshContents(a, b);
         for (String stage : CrashPoint.ALL) {
             Path dir = tmp.resolve("crash-" + stage);
             ingest(dir, a);
@@ -102,11 +106,8 @@ class CommitCrashTest {
 
     @Test
     void aWriterKilledAfterRandomDelaysLosesNothingCommitted() throws Exception {
-        Path fresh = tmp.resolve("fresh");
-        ingest(fresh, a);
-        List<String> onlyA = contents(fresh);
-        ingest(fresh, b);
-        List<String> both = contents(fresh);
+        List<String> onlyA = freshContents(a);
+        List<String> both = freshContents(a, b);
         Random random = new Random(12);
         for (int trial = 0; trial < 3; trial++) {
             Path dir = tmp.resolve("kill-" + trial);
