@@ -2,6 +2,7 @@ package dev.ragtune.app;
 
 import dev.ragtune.app.bench.BenchCommand;
 import dev.ragtune.app.cli.AskCommand;
+import dev.ragtune.app.cli.CheckCommand;
 import dev.ragtune.app.cli.DemoCommand;
 import dev.ragtune.app.cli.EvalCommand;
 import dev.ragtune.app.cli.GenerateCommand;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
         description = "Fine-tune FLAN-T5 with LoRA and answer questions over your documents (RAG), on the JVM.",
         subcommands = {DemoCommand.class, IngestCommand.class, SearchCommand.class, AskCommand.class, EvalCommand.class,
                 GenerateCommand.class, TrainCommand.class, MergeCommand.class, ModelCommand.class, ServeCommand.class,
-                RmCommand.class, InfoCommand.class, Squad2JsonlCommand.class, BenchCommand.class,
+                RmCommand.class, InfoCommand.class, CheckCommand.class, Squad2JsonlCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

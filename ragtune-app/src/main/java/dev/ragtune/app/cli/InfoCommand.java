@@ -26,7 +26,8 @@ public final class InfoCommand implements Callable<Integer> {
         try (Retriever c = Corpora.open(collection)) {
             out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(c.about()));
             for (SourceEntry s : c.sources()) {
-                out.printf("%6d chunks  %10d bytes  %s%n", s.ordinals().size(), s.bytes(), s.source());
+                out.printf("%6d chunks  %10d bytes  %s%s%n", s.ordinals().size(), s.bytes(), s.source(),
+                        s.partial() ? "  (partly ingested: ingest it again to finish it)" : "");
             }
         }
         out.flush();

@@ -1,5 +1,12 @@
 package dev.ragtune.app.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ragtune.rag.collection.Collection;
+import dev.ragtune.rag.collection.CollectionCheck;
+import dev.ragtune.rag.collection.FolderBackend;
+import dev.ragtune.rag.collection.Manifest;
 import dev.ragtune.rag.collection.CollectionWriter;
 import dev.ragtune.rag.collection.Ingestion;
 import dev.ragtune.rag.corpus.Corpora;
@@ -26,8 +33,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "ingest", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = {"Read PDF, HTML, Markdown, text and JSONL files (folders recursively), chunk them, embed the "
                 + "chunks and index them in a collection. Changed files replace their chunks; unchanged ones are skipped.",
-                "Exit code: 0 all went in, 3 some files failed (the others went in), 1 nothing could be done."})
+                "Exit code: 0 all went in, 3 some files failed (the others went in), 1 nothing could be done. A path that "
+                        + "does not exist counts as a failed file."})
 public final class IngestCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
     @Spec CommandSpec spec;
 
     @Option(names = "--collection", required = true, paramLabel = "DIR|URI",
@@ -66,8 +75,22 @@ public final class IngestCommand implements Callable<Integer> {
             description = "BM25 analyzer: auto (guess per document), en or pt (new collections).")
     String language;
 
-    @Option(names = "--reindex", description = "Rebuild the dense index from the stored vectors.")
+    @Option(names = "--reindex", description = "Rebuild the dense and BM25 indexes from the stored chunks and vectors "
+            + "(the repair for a missing or damaged index; also upgrades a format-1 collection to checksums). Exits 0 "
+            + "only when the result passes 'ragtune check'.")
     boolean reindex;
+
+    @Option(names = "--commit-every-chunks", paramLabel = "N", defaultValue = "2000",
+            description = "Commit after this many new chunks, also inside a big file (a kill loses at most that; the "
+                    + "next run finishes a partly ingested file).")
+    int commitEveryChunks;
+
+    @Option(names = "--commit-every-seconds", paramLabel = "S", defaultValue = "120",
+            description = "Commit at least this often while ingesting.")
+    double commitEverySeconds;
+
+    @Option(names = "--json", description = "Print the summary as one JSON object on stdout (progress stays on stderr).")
+    boolean json;
 
     @Mixin EmbedderOption embedderOption;
 
@@ -82,22 +105,31 @@ public final class IngestCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         CorpusSettings settings;
+        Ingestion.Checkpoints checkpoints;
         try {
             settings = settings();
+            checkpoints = new Ingestion.Checkpoints(commitEveryChunks, commitEverySeconds);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (Embedder embedder = embedderOption.open();
-             CorpusWriter writer = Corpora.openWriter(collection, embedder, settings)) {
-            if (reindex && !settings.indexGiven()) {
-                if (!(writer instanceof CollectionWriter local)) {
-                    throw new IllegalArgumentException("--reindex rebuilds a local folder's dense index; " + collection
-                            + " keeps its own indexes");
+             CorpusWriter writer = reindex && !Corpora.isUri(collection) && Collection.exists(Path.of(collection))
+                     ? CollectionWriter.openForRepair(Path.of(collection), embedder, FolderBackend.settingsOf(settings))
+                     : Corpora.openWriter(collection, embedder, settings)) {
+            if (reindex && !(writer instanceof CollectionWriter)) {
+                throw new IllegalArgumentException("--reindex rebuilds a local folder's indexes; " + collection
+                        + " keeps its own");
+            }
+            if (!(writer instanceof CollectionWriter)) {
+                if (spec.commandLine().getParseResult().hasMatchedOption("--commit-every-chunks")
+                        || spec.commandLine().getParseResult().hasMatchedOption("--commit-every-seconds")) {
+                    throw new IllegalArgumentException(collection + " commits once at the end of an ingest; "
+                            + "--commit-every-chunks/--commit-every-seconds are for local folders");
                 }
-                local.reindex(local.manifest().index());
+                checkpoints = Ingestion.Checkpoints.NEVER;
             }
             Progress progress = new Progress(System.err, "chunks");
-            List<String> failures = new ArrayList<>();
+            Map<String, String> failures = new LinkedHashMap<>();
             Ingestion.Listener listener = new Ingestion.Listener() {
                 long totalBytes;
 
@@ -121,7 +153,7 @@ public final class IngestCommand implements Callable<Integer> {
 
                 @Override
                 public void failed(Path file, String message) {
-                    failures.add(file.toString());
+                    failures.put(file.toString(), message);
                     err.println("  FAILED " + file + ": " + message);
                 }
 
@@ -129,9 +161,15 @@ public final class IngestCommand implements Callable<Integer> {
                 public void warning(String file, String message) {
                     err.println("  warning " + file + ": " + message);
                 }
+
+                @Override
+                public void committed(Manifest m) {
+                    err.printf("  committed generation %d: %d documents, %d chunks%n", m.generation(), m.documents(),
+                            m.chunks());
+                }
             };
             Ingestion.Report report = paths.isEmpty() ? new Ingestion.Report(0, 0, 0, 0, 0, 0)
-                    : new Ingestion(writer, embedder, listener).run(paths);
+                    : new Ingestion(writer, embedder, listener, checkpoints).run(paths);
             if (report.files() > 0) progress.finish(report.chunksAdded(), "files " + report.files() + "/" + report.files());
             writer.commit();
             int documents = 0, chunks = 0;
@@ -139,17 +177,51 @@ public final class IngestCommand implements Callable<Integer> {
                 documents += s.docIds().size();
                 chunks += s.ordinals().size();
             }
-            String index = writer instanceof CollectionWriter local ? local.manifest().index().kind() : "the backend's";
+            Manifest m = writer instanceof CollectionWriter local ? local.manifest() : null;
+            String index = m != null ? m.index().kind() : "the backend's";
+            int code = report.failed() == 0 ? 0 : report.ingested() > 0 || report.unchanged() > 0 ? 3 : 1;
+            if (reindex) {
+                CollectionCheck.Report check = CollectionCheck.run(Path.of(collection), true, CheckCommand.DEFAULT_SAMPLE);
+                for (String p : check.problems()) err.println("  after the rebuild: " + p);
+                if (!check.ok()) code = 1;
+            }
+            if (json) {
+                out.println(summary(report, m, documents, chunks, failures, code));
+                out.flush();
+                return code;
+            }
             out.printf("%s: %d file(s) ingested, %d unchanged, %d failed; %d chunks added, %d replaced; collection now "
                             + "%d documents, %d chunks (index %s)%n", collection, report.ingested(), report.unchanged(),
                     report.failed(), report.chunksAdded(), report.chunksReplaced(), documents, chunks, index);
             out.flush();
             if (report.failed() > 0) {
-                err.println("some files were not ingested (" + String.join(", ", failures) + "); fix them and run again");
-                return report.ingested() > 0 || report.unchanged() > 0 ? 3 : 1;
+                err.println("some files were not ingested (" + String.join(", ", failures.keySet())
+                        + "); fix them and run again");
             }
-            return 0;
+            return code;
         }
+    }
+
+    private String summary(Ingestion.Report report, Manifest m, int documents, int chunks, Map<String, String> failures,
+                           int code) {
+        ObjectNode j = JSON.createObjectNode();
+        j.put("collection", collection.toString());
+        j.put("files", report.files());
+        j.put("ingested", report.ingested());
+        j.put("unchanged", report.unchanged());
+        j.put("failed", report.failed());
+        ArrayNode failed = j.putArray("failures");
+        failures.forEach((path, message) -> failed.addObject().put("path", path).put("message", message));
+        j.put("chunks_added", report.chunksAdded());
+        j.put("chunks_replaced", report.chunksReplaced());
+        j.put("documents", documents);
+        j.put("chunks", chunks);
+        if (m != null) {
+            j.put("index", m.index().kind());
+            j.put("generation", m.generation());
+        }
+        j.put("exit_code", code);
+        return j.toString();
     }
 
     private CorpusSettings settings() {

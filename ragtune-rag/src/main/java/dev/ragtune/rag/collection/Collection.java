@@ -74,19 +74,17 @@ public final class Collection implements Retriever {
         }
         Layout layout = new Layout(dir);
         Manifest manifest = readManifest(layout);
+        requireIntact(layout, manifest, Checksums.verify(layout, manifest, Checksums.Depth.OPEN));
         long gen = manifest.generation();
         ChunkTable table = ChunkTable.read(layout.chunks(gen), layout.vectors(gen), manifest.embedder().dimension(), JSON);
         List<SourceEntry> sources = readSources(layout.sources(gen));
+        requireIntact(layout, manifest, Consistency.of(layout, manifest, table, sources));
         VectorIndex dense = null;
         Bm25Index lexical = null;
         try {
             dense = VectorIndexes.open(layout.dense(gen));
             lexical = Bm25Index.openForSearch(layout.bm25(gen));
-            if (dense.size() != table.size()) {
-                throw new CollectionException("dense index " + layout.dense(gen) + " holds " + dense.size()
-                        + " vectors but the collection " + table.size() + "; rebuild it with 'ragtune ingest --collection "
-                        + dir + " --reindex'");
-            }
+            requireIntact(layout, manifest, Consistency.ofIndexes(layout, manifest, table, dense.size(), lexical.size()));
             return new Collection(layout, manifest, table, sources, dense, lexical);
         } catch (IOException | RuntimeException e) {
             if (dense != null) dense.close();
@@ -95,6 +93,15 @@ public final class Collection implements Retriever {
             throw new CollectionException("cannot open the indexes of collection " + dir + ": " + e.getMessage()
                     + "; rebuild them with 'ragtune ingest --collection " + dir + " --reindex'", e);
         }
+    }
+
+    /** Throws the first problem (with a pointer to {@code ragtune check} when there are more); nothing when none. */
+    static void requireIntact(Layout layout, Manifest manifest, List<String> problems) {
+        if (problems.isEmpty()) return;
+        String more = problems.size() == 1 ? "" : " (" + (problems.size() - 1) + " more problem(s): run 'ragtune check "
+                + "--collection " + layout.dir() + "')";
+        throw new CollectionException("collection " + layout.dir() + " (generation " + manifest.generation() + "): "
+                + problems.get(0) + more);
     }
 
     static void closeQuietly(Bm25Index index, Exception primary) {
@@ -107,11 +114,28 @@ public final class Collection implements Retriever {
     }
 
     static Manifest readManifest(Layout layout) {
+        return readManifest(layout, false);
+    }
+
+    /**
+     * Reads and validates the manifest.
+     *
+     * @param forRepair accept a manifest whose own checksum does not match (its counts are about to be rewritten from
+     *                  the chunk table; the files it lists must still match their checksums)
+     */
+    static Manifest readManifest(Layout layout, boolean forRepair) {
         try {
             Manifest m = JSON.readValue(layout.manifest().toFile(), Manifest.class);
-            if (m.format() != Manifest.FORMAT) {
+            if (m.format() != Manifest.FORMAT && m.format() != Manifest.FORMAT_WITHOUT_CHECKSUMS) {
                 throw new CollectionException("collection " + layout.dir() + " has format " + m.format()
-                        + "; this ragtune reads format " + Manifest.FORMAT);
+                        + "; this ragtune reads formats " + Manifest.FORMAT_WITHOUT_CHECKSUMS + " and " + Manifest.FORMAT
+                        + ": use the ragtune that wrote it, or re-ingest the files into a new collection");
+            }
+            if (m.format() == Manifest.FORMAT && (m.files() == null
+                    || (!forRepair && !Checksums.ofManifest(m).equals(m.checksum())))) {
+                throw new CollectionException("manifest " + layout.manifest() + " is damaged or was edited by hand (its "
+                        + "checksum does not match its content); if only counts were changed, 'ragtune ingest --collection "
+                        + layout.dir() + " --reindex' rewrites it, else re-ingest the files into a new collection");
             }
             return m;
         } catch (IOException e) {
@@ -266,7 +290,7 @@ public final class Collection implements Retriever {
     }
 
     private List<Neighbor> denseSearch(float[] q, int k, SearchRequest request, int[] passing) {
-        if (passing == null) return dense.search(q, k, request.params());
+        if (passing == null) return agreeingWithStoredVectors(q, dense.search(q, k, request.params()));
         // exact scan of the passing vectors: a bounded min-heap of the k best, ties by smaller ordinal
         PriorityQueue<Neighbor> heap = new PriorityQueue<>(
                 (a, b) -> a.score() != b.score() ? Float.compare(a.score(), b.score()) : Integer.compare(b.id(), a.id()));
@@ -289,7 +313,27 @@ public final class Collection implements Retriever {
         return lexical.search(query, k, passing);
     }
 
-    private static double dot(float[] a, float[] b) {
+    /** How far an index's score may be from the inner product with the stored vector (float rounding, HNSW's scaling). */
+    static final double SCORE_TOLERANCE = 1e-3;
+
+    /**
+     * The dense hits, each checked against the stored (checksummed) vector of its chunk: an index whose bytes were
+     * damaged after the collection was opened, or in a Lucene file that opening does not read whole, would otherwise
+     * rank with wrong scores. A disagreement is an error naming the index and the repair.
+     */
+    private List<Neighbor> agreeingWithStoredVectors(float[] q, List<Neighbor> hits) {
+        for (Neighbor n : hits) {
+            double expected = dot(q, table.vector(n.id()));
+            if (!(Math.abs(expected - n.score()) <= SCORE_TOLERANCE)) {
+                throw new CollectionException("dense index " + layout.dense(manifest.generation()) + " is damaged: it "
+                        + "scores chunk " + n.id() + " " + n.score() + " but the chunk's stored vector gives " + expected
+                        + "; rebuild it with 'ragtune ingest --collection " + layout.dir() + " --reindex'");
+            }
+        }
+        return hits;
+    }
+
+    static double dot(float[] a, float[] b) {
         if (b == null) return Double.NaN;
         double s = 0;
         for (int i = 0; i < a.length; i++) s += a[i] * b[i];

@@ -28,4 +28,9 @@ public record CollectionSettings(Manifest.IndexInfo index, boolean indexGiven, M
                     + chunking.chunkTokens() + " / " + chunking.overlapTokens());
         }
     }
+
+    /** The same settings, marked as not choosing the index (an existing collection keeps its own). */
+    public CollectionSettings withoutIndexChoice() {
+        return new CollectionSettings(index, false, chunking, language);
+    }
 }

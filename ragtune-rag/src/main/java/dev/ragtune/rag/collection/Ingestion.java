@@ -50,21 +50,63 @@ public final class Ingestion {
 
         default void warning(String file, String message) {
         }
+
+        /** After each commit the run made on its own ({@link Checkpoints}). */
+        default void committed(Manifest manifest) {
+        }
     }
 
-    /** What a run did. */
+    /** What a run did; {@code files} counts every input, including paths that do not exist (which count as failed). */
     public record Report(int files, int ingested, int unchanged, int failed, int chunksAdded, int chunksReplaced) {}
+
+    /**
+     * When a run commits on its own (through {@link CollectionWriter#checkpoint()}): after {@code everyChunks} new
+     * chunks or {@code everySeconds} seconds, whichever comes first, also in the middle of a file. A kill then loses
+     * at most that much; the next run finishes a partly committed file instead of starting it again.
+     */
+    public record Checkpoints(int everyChunks, double everySeconds) {
+        /** Never: the caller commits once at the end. */
+        public static final Checkpoints NEVER = new Checkpoints(Integer.MAX_VALUE, Double.POSITIVE_INFINITY);
+
+        public Checkpoints {
+            if (everyChunks < 1) throw new IllegalArgumentException("commit every N chunks needs N >= 1, was " + everyChunks);
+            if (!(everySeconds > 0)) {
+                throw new IllegalArgumentException("commit every S seconds needs S > 0, was " + everySeconds);
+            }
+        }
+    }
 
     private static final int EMBED_BATCH = 128;
 
     private final CorpusWriter writer;
+    /** The same writer when it is a local folder's (which can checkpoint and resume), else null. */
+    private final CollectionWriter local;
     private final Embedder embedder;
     private final Chunker chunker;
     private final Listener listener;
+    private final Checkpoints checkpoints;
+    private long stagedSinceCommit;
+    private long lastCommit;
 
+    /** An ingestion that leaves committing to the caller. */
     public Ingestion(CorpusWriter writer, Embedder embedder, Listener listener) {
+        this(writer, embedder, listener, Checkpoints.NEVER);
+    }
+
+    /**
+     * An ingestion that also commits as it goes (the caller still commits the end). Committing as it goes, and so
+     * resuming a partly ingested file, is the local folder's ({@link CollectionWriter}); other backends commit at the
+     * end and are refused any other policy.
+     */
+    public Ingestion(CorpusWriter writer, Embedder embedder, Listener listener, Checkpoints checkpoints) {
         this.writer = Objects.requireNonNull(writer, "writer");
+        this.local = writer instanceof CollectionWriter cw ? cw : null;
+        if (local == null && checkpoints != null && !checkpoints.equals(Checkpoints.NEVER)) {
+            throw new IllegalArgumentException(writer.location() + " commits once at the end of an ingest; "
+                    + "progressive commits (--commit-every-chunks/--commit-every-seconds) are for local folders");
+        }
         this.embedder = Objects.requireNonNull(embedder, "embedder");
+        this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
         this.listener = listener == null ? new Listener() {} : listener;
         this.chunker = new Chunker(embedder, writer.chunkTokens(), writer.overlapTokens());
     }
@@ -102,63 +144,149 @@ public final class Ingestion {
     }
 
     public Report run(List<Path> roots) {
-        List<Path[]> files = expand(roots, listener);
+        int[] missing = {0};
+        List<Path[]> files = expand(roots, new Listener() {
+            @Override
+            public void failed(Path file, String message) {
+                missing[0]++; // a path that does not exist (or a folder that cannot be listed) is a failed input
+                listener.failed(file, message);
+            }
+        });
         long totalBytes = 0;
         for (Path[] f : files) totalBytes += sizeOf(f[1]);
         listener.started(files.size(), totalBytes);
-        int ingested = 0, unchanged = 0, failed = 0, added = 0, replaced = 0;
+        int ingested = 0, unchanged = 0, failed = missing[0], added = 0, replaced = 0;
         long bytesDone = 0;
         long chunksDone = 0;
         String chunking = writer.chunkTokens() + "/" + writer.overlapTokens();
+        lastCommit = System.nanoTime();
         for (int i = 0; i < files.size(); i++) {
             Path root = files.get(i)[0];
             Path file = files.get(i)[1];
             String source = file.toAbsolutePath().normalize().toString();
             long size = sizeOf(file);
+            FileChunks result = null;
             try {
                 String sha = sha256(file);
                 SourceEntry old = writer.source(source);
-                if (old != null && old.sha256().equals(sha) && old.chunking().equals(chunking)) {
+                boolean same = old != null && old.sha256().equals(sha) && old.chunking().equals(chunking);
+                if (same && (!old.partial() || local == null)) {
                     unchanged++;
                     listener.skipped(file, "unchanged");
                 } else {
-                    FileChunks result = readFile(root, file, source, i, files.size(), chunksDone, bytesDone, size,
-                            totalBytes);
-                    if (result.chunks.isEmpty()) {
+                    FileChunks.Progress at = new FileChunks.Progress(i, files.size(), chunksDone, bytesDone, size, totalBytes);
+                    SourceEntry resume = same ? old : null;
+                    result = new FileChunks(source, sha, size, chunking, resume);
+                    try {
+                        readFile(root, file, result, at);
+                    } catch (ResumeMismatch e) {
+                        listener.warning(file.toString(), "its stored part no longer matches its chunks; ingesting it "
+                                + "again from the start");
+                        result = new FileChunks(source, sha, size, chunking, null);
+                        readFile(root, file, result, at);
+                    }
+                    if (result.isEmpty()) {
                         failed++;
                         listener.failed(file, "no text found; nothing was added (if it is a scan, OCR it first)");
                     } else {
-                        if (old != null) replaced += old.ordinals().size();
-                        List<Integer> ordinals = new ArrayList<>(result.chunks.size());
-                        for (StoredChunk c : result.chunks) ordinals.add(c.ordinal());
-                        writer.put(new SourceEntry(source, sha, size, result.docIds, ordinals, chunking,
-                                Instant.now().toString()), result.chunks, result.vectors.toArray(new float[0][]));
+                        if (old != null && result.resumed == 0) replaced += old.ordinals().size();
+                        result.stage(false);
                         ingested++;
-                        added += result.chunks.size();
-                        chunksDone += result.chunks.size();
+                        added += result.added;
+                        chunksDone += result.added;
                     }
                 }
             } catch (IOException | RuntimeException e) {
                 failed++;
+                if (result != null && result.staged) writer.remove(source); // nothing of a failed file stays
                 String msg = e.getMessage() == null ? e.toString() : e.getMessage();
                 listener.failed(file, msg);
             }
             bytesDone += size;
             listener.progress(i + 1, files.size(), chunksDone, bytesDone, totalBytes, file.getFileName().toString());
+            maybeCheckpoint(null);
         }
-        return new Report(files.size(), ingested, unchanged, failed, added, replaced);
+        return new Report(files.size() + missing[0], ingested, unchanged, failed, added, replaced);
     }
 
+    /** Commits through the writer when the policy says so, first staging the part of {@code current} embedded so far. */
+    private void maybeCheckpoint(FileChunks current) {
+        if (checkpoints.equals(Checkpoints.NEVER)) return;
+        long pending = stagedSinceCommit + (current == null ? 0 : current.chunks.size());
+        if (pending == 0) return;
+        double seconds = (System.nanoTime() - lastCommit) / 1e9;
+        if (pending < checkpoints.everyChunks() && seconds < checkpoints.everySeconds()) return;
+        if (current != null) current.stage(true);
+        Manifest m = local.checkpoint();
+        stagedSinceCommit = 0;
+        lastCommit = System.nanoTime();
+        listener.committed(m);
+    }
+
+    /** The stored part of a partly ingested file does not match what chunking the file gives now. */
+    private static final class ResumeMismatch extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ResumeMismatch() {
+            super("the stored chunks of a partly ingested file do not match its chunks", null, false, false);
+        }
+    }
+
+    /** One file on its way in: the chunks embedded but not yet staged, and what is staged of it already. */
     private final class FileChunks {
+        /** Where the whole run stands when this file starts, for progress reports. */
+        record Progress(int fileIndex, int fileCount, long chunksBefore, long bytesBefore, long fileBytes,
+                        long totalBytes) {}
+
+        final String source;
+        final String sha;
+        final long size;
+        final String chunking;
         final List<StoredChunk> chunks = new ArrayList<>();
         final List<float[]> vectors = new ArrayList<>();
         final List<String> docIds = new ArrayList<>();
         final List<StoredChunk> pending = new ArrayList<>();
+        /** Ordinals of this file already in the writer (from a checkpoint, or the stored part being resumed). */
+        final List<Integer> stagedOrdinals = new ArrayList<>();
+        /** The stored chunks of a partly ingested file, which its re-read must give again first; empty otherwise. */
+        final List<StoredChunk> resumeRows = new ArrayList<>();
+        int resumed;
+        int added;
+        boolean staged;
         // how far into a big file we are, for the ETA: characters of text chunked so far stand in for bytes (exact
         // for ASCII text, an underestimate for markup and PDF)
         private long textOfFinishedDocuments;
         private long textOfCurrentDocument;
         private Document currentDocument;
+
+        FileChunks(String source, String sha, long size, String chunking, SourceEntry resume) {
+            this.source = source;
+            this.sha = sha;
+            this.size = size;
+            this.chunking = chunking;
+            if (resume != null) {
+                for (int ordinal : resume.ordinals()) {
+                    StoredChunk c = local.chunk(ordinal);
+                    if (c == null) throw new IllegalStateException("chunk " + ordinal + " of " + source + " is not stored");
+                    resumeRows.add(c);
+                }
+                stagedOrdinals.addAll(resume.ordinals());
+                staged = true;
+            }
+        }
+
+        boolean isEmpty() {
+            return chunks.isEmpty() && stagedOrdinals.isEmpty();
+        }
+
+        /** True when {@code chunk} is the next one of the stored part (so it is kept, not embedded again). */
+        boolean alreadyStored(Chunk chunk) {
+            if (resumed >= resumeRows.size()) return false;
+            Chunk stored = resumeRows.get(resumed).chunk();
+            if (!stored.text().equals(chunk.text()) || !stored.docId().equals(chunk.docId())) throw new ResumeMismatch();
+            resumed++;
+            return true;
+        }
 
         void chunked(Document document, Chunk chunk) {
             if (document != currentDocument) {
@@ -183,13 +311,38 @@ public final class Ingestion {
             chunks.addAll(pending);
             pending.clear();
         }
+
+        /**
+         * Hands the chunks embedded so far to the writer under this file's record: the first time with
+         * {@link CollectionWriter#put} (replacing an older version of the file), then with
+         * {@link CollectionWriter#append}. {@code partial} marks a file whose end is still to come.
+         */
+        void stage(boolean partial) {
+            if (partial && !resumeDone()) return; // the stored part is not even re-read yet: nothing new to stage
+            List<Integer> ordinals = new ArrayList<>(stagedOrdinals);
+            for (StoredChunk c : chunks) ordinals.add(c.ordinal());
+            SourceEntry entry = new SourceEntry(source, sha, size, docIds, ordinals, chunking, Instant.now().toString(),
+                    partial);
+            float[][] v = vectors.toArray(new float[0][]);
+            if (staged) local.append(entry, chunks, v); // staged before the end only by a local checkpoint
+            else writer.put(entry, chunks, v);
+            staged = true;
+            stagedSinceCommit += chunks.size();
+            added += chunks.size();
+            stagedOrdinals.clear();
+            stagedOrdinals.addAll(ordinals);
+            chunks.clear();
+            vectors.clear();
+        }
+
+        private boolean resumeDone() {
+            return resumed >= resumeRows.size();
+        }
     }
 
-    private FileChunks readFile(Path root, Path file, String source, int fileIndex, int fileCount, long chunksBefore,
-                                long bytesBefore, long fileBytes, long totalBytes) throws IOException {
-        FileChunks out = new FileChunks();
+    private void readFile(Path root, Path file, FileChunks out, FileChunks.Progress at) throws IOException {
         Set<String> taken = new HashSet<>(writer.docIds());
-        SourceEntry old = writer.source(source);
+        SourceEntry old = writer.source(out.source);
         if (old != null) taken.removeAll(old.docIds());
         String language = writer.language();
         ChunkSink sink = new ChunkSink() {
@@ -197,12 +350,15 @@ public final class Ingestion {
             public void accept(Document document, List<Chunk> chunks) {
                 String lang = "auto".equals(language) ? document.language().code() : language;
                 for (Chunk c : chunks) {
-                    out.pending.add(new StoredChunk(writer.nextOrdinal(), c, lang));
                     out.chunked(document, c);
-                    if (out.pending.size() >= EMBED_BATCH) {
+                    if (out.alreadyStored(c)) continue;
+                    out.pending.add(new StoredChunk(writer.nextOrdinal(), c, lang));
+                    if (out.pending.size() >= Math.min(EMBED_BATCH, checkpoints.everyChunks())) {
                         out.flush();
-                        listener.progress(fileIndex, fileCount, chunksBefore + out.chunks.size(),
-                                bytesBefore + out.bytesRead(fileBytes), totalBytes, file.getFileName().toString());
+                        listener.progress(at.fileIndex(), at.fileCount(), at.chunksBefore() + out.added + out.chunks.size(),
+                                at.bytesBefore() + out.bytesRead(at.fileBytes()), at.totalBytes(),
+                                file.getFileName().toString());
+                        maybeCheckpoint(out);
                     }
                 }
             }
@@ -247,7 +403,6 @@ public final class Ingestion {
         };
         DocumentReaders.read(root, file, renaming);
         out.flush();
-        return out;
     }
 
     static long sizeOf(Path file) {

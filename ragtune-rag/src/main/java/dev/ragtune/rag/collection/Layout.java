@@ -56,6 +56,23 @@ record Layout(Path dir) {
         for (Path p : doomed) deleteRecursively(p);
     }
 
+    /**
+     * Removes what a writer that died left behind: temp files of unfinished atomic writes ({@code .*.tmp}) and the
+     * files of generations after {@code committed}, which no manifest names. Only the lock holder may call this.
+     */
+    void deleteLeftoversAfter(long committed) throws IOException {
+        List<Path> doomed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(p -> {
+                String name = p.getFileName().toString();
+                Matcher m = GENERATION.matcher(name);
+                if (name.startsWith(".") && name.endsWith(".tmp")) doomed.add(p);
+                else if (m.matches() && Long.parseLong(m.group(1)) > committed) doomed.add(p);
+            });
+        }
+        for (Path p : doomed) deleteRecursively(p);
+    }
+
     static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (Stream<Path> walk = Files.walk(p)) {

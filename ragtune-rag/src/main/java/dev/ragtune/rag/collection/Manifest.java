@@ -19,17 +19,51 @@ import java.util.Objects;
  * @param chunks     live chunks
  * @param nextId     the next chunk ordinal to hand out (ordinals are never reused)
  * @param updatedAt  ISO-8601 time of the commit
+ * @param files      every file of the generation (path relative to the collection folder, '/'-separated) with its
+ *                   size and CRC32C; null in format-1 collections, which recorded none
+ * @param checksum   CRC32C of this manifest's own canonical JSON without this field (format 2), so a hand edit or a
+ *                   flipped byte in the manifest is noticed too
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Manifest(int format, long generation, EmbedderInfo embedder, String metric, IndexInfo index,
                        ChunkingInfo chunking, String language, int documents, int chunks, int nextId,
-                       String updatedAt) {
-    public static final int FORMAT = 1;
+                       String updatedAt, Map<String, FileSum> files, String checksum) {
+    /** The format this ragtune writes: 2 records a checksum for every file. */
+    public static final int FORMAT = 2;
+    /** The format before checksums; still read, and upgraded by the next commit. */
+    public static final int FORMAT_WITHOUT_CHECKSUMS = 1;
 
     public Manifest {
         Objects.requireNonNull(embedder, "embedder");
         Objects.requireNonNull(index, "index");
         Objects.requireNonNull(chunking, "chunking");
+        files = files == null ? null : Map.copyOf(files);
+    }
+
+    /** As the canonical constructor, without file checksums (a manifest still being built). */
+    public Manifest(int format, long generation, EmbedderInfo embedder, String metric, IndexInfo index,
+                    ChunkingInfo chunking, String language, int documents, int chunks, int nextId, String updatedAt) {
+        this(format, generation, embedder, metric, index, chunking, language, documents, chunks, nextId, updatedAt,
+                null, null);
+    }
+
+    /** This manifest with {@code checksum} set (or cleared with null). */
+    Manifest withChecksum(String checksum) {
+        return new Manifest(format, generation, embedder, metric, index, chunking, language, documents, chunks, nextId,
+                updatedAt, files, checksum);
+    }
+
+    /**
+     * Size and checksum of one file of a generation.
+     *
+     * @param bytes  file size
+     * @param crc32c CRC32C of all its bytes, 8 lower-case hex digits
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record FileSum(long bytes, String crc32c) {
+        public FileSum {
+            Objects.requireNonNull(crc32c, "crc32c");
+        }
     }
 
     /** The embedding model of a collection. */
@@ -48,8 +82,8 @@ public record Manifest(int format, long generation, EmbedderInfo embedder, Strin
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ChunkingInfo(int chunkTokens, int overlapTokens) {}
 
-    Manifest next(int documents, int chunks, int nextId, IndexInfo index, String now) {
+    Manifest next(int documents, int chunks, int nextId, IndexInfo index, String now, Map<String, FileSum> files) {
         return new Manifest(FORMAT, generation + 1, embedder, metric, index, chunking, language, documents, chunks,
-                nextId, now);
+                nextId, now, files, null);
     }
 }

@@ -4,6 +4,7 @@ import dev.ragtune.rag.index.Neighbor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,13 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.LogByteSizeMergePolicy;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -34,6 +37,7 @@ import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -80,8 +84,12 @@ public final class Bm25Index implements AutoCloseable {
                 this.directory = d;
                 return;
             }
+            // LogByteSizeMergePolicy expunges deletes from every segment that has any, a lone segment too (the
+            // tiered policy leaves a single small segment with deletes as it is): see commit
+            LogByteSizeMergePolicy merges = new LogByteSizeMergePolicy();
             IndexWriterConfig config = new IndexWriterConfig(new PerFieldAnalyzerWrapper(new StandardAnalyzer(), analyzers))
                     .setSimilarity(new BM25Similarity())
+                    .setMergePolicy(merges)
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
             this.writer = new IndexWriter(d, config);
             this.searchers = new SearcherManager(writer, bm25Searchers());
@@ -110,7 +118,13 @@ public final class Bm25Index implements AutoCloseable {
      * {@link #commit} throw.
      */
     public static Bm25Index openForSearch(Path dir) throws IOException {
-        return new Bm25Index(dir, portugueseAnalyzer(), false);
+        // Lucene's FSDirectory would create a missing folder: a read must never create or change index files
+        if (!Files.isDirectory(dir)) throw new NoSuchFileException(dir.toString(), null, "no BM25 index: the folder is missing");
+        try {
+            return new Bm25Index(dir, portugueseAnalyzer(), false);
+        } catch (IndexNotFoundException e) {
+            throw new NoSuchFileException(dir.toString(), null, "no BM25 index in the folder (" + e.getMessage() + ")");
+        }
     }
 
     /** Opens the index in {@code dir}, creating an empty one if the folder holds none. */
@@ -258,10 +272,39 @@ public final class Bm25Index implements AutoCloseable {
         if (writer == null) throw new IllegalStateException("this BM25 index was opened for searching only");
     }
 
-    /** Makes all changes durable. */
+    /**
+     * Makes all changes durable. Segments holding deleted documents are merged away first: BM25's statistics
+     * (document count, average length, document frequencies) count deleted documents until they are expunged, so
+     * without this the same documents would score differently after a remove or replace than in a fresh index.
+     */
     public void commit() throws IOException {
         requireWritable();
+        writer.forceMergeDeletes(true);
         writer.commit();
+        stale = true;
+    }
+
+    /** True when a document with this id is live (as of the latest change). */
+    public boolean contains(int id) {
+        refreshIfStale();
+        try {
+            IndexSearcher s = searchers.acquire();
+            try {
+                return s.count(new TermQuery(new Term(ID, Integer.toString(id)))) > 0;
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Closes, dropping every change since the last {@link #commit} (a read-only index just closes). */
+    public void rollback() throws IOException {
+        try (Directory d = directory; SearcherManager s = searchers) {
+            if (writer != null) writer.rollback(); // also closes the writer and releases its lock
+        }
+        for (Analyzer a : analyzers.values()) a.close();
     }
 
     @Override

@@ -279,4 +279,13 @@ class CollectionTest {
             assertThat(Files.readString(dir.resolve("manifest.json"), StandardCharsets.UTF_8)).contains("\"generation\" : 2");
         }
     }
+
+    @Test
+    void aPathThatDoesNotExistCountsAsAFailedFile() {
+        Ingestion.Report r = ingest(docs.resolve("relu.txt"), tmp.resolve("nope.pdf"));
+        assertThat(r.files()).isEqualTo(2);
+        assertThat(r.failed()).isEqualTo(1);
+        assertThat(r.ingested()).isEqualTo(1);
+        assertThat(failures).singleElement().asString().startsWith("nope.pdf").contains("no such file");
+    }
 }
