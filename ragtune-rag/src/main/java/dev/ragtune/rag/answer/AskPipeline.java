@@ -132,7 +132,7 @@ public final class AskPipeline {
         Answer.Timings t = new Answer.Timings(found.embedMillis(), found.searchMillis(), rerankMs, ms(g0 - r1),
                 ms(g1 - g0), ms(g1 - t0));
         return new Answer(question, Citations.strip(g.text()), generator.mode(), generator.id(), citations, attribution,
-                prompt.contexts(), prompt, t, warnings);
+                prompt.contexts(), prompt, t, warnings, g.evidence());
     }
 
     private static double ms(long nanos) {
