@@ -85,7 +85,8 @@ public final class AskCommand implements Callable<Integer> {
         }
         RetrievalMode m = retrieval.mode(spec);
         PromptTemplate tpl = template == null ? PromptTemplate.DEFAULT : PromptTemplate.load(template);
-        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, retrieval.params(spec), noRag, tpl);
+        AskPipeline.Options options = new AskPipeline.Options(k, candidates, m, retrieval.params(spec), noRag, tpl,
+                retrieval.fusion(spec));
         try (Collection c = noRag ? null : Collection.open(collection);
              Embedder embedder = c == null ? embedderOption.open() : embedderOption.openFor(c.manifest(), collection);
              Reranker reranker = rerankerDir == null ? null : CrossEncoderReranker.load(rerankerDir);
@@ -141,12 +142,25 @@ public final class AskCommand implements Callable<Integer> {
         t.put("total", SearchCommand.round(a.timings().total()));
         ArrayNode w = root.putArray("warnings");
         a.warnings().forEach(w::add);
+        if (a.evidence() == null) {
+            root.putNull("evidence");
+        } else {
+            ObjectNode e = root.putObject("evidence");
+            e.put("n", a.evidence().n());
+            e.put("sentence", a.evidence().sentence());
+            e.put("score", SearchCommand.round(a.evidence().score()));
+            e.put("span", a.evidence().span());
+        }
         return root;
     }
 
     static void print(PrintWriter out, Answer a) {
         out.println("Question: " + a.question());
         out.println("Answer (" + a.mode() + "): " + (a.text().isEmpty() ? "(no answer)" : a.text()));
+        if (a.evidence() != null) {
+            out.printf(Locale.ROOT, "Evidence: [%d] \"%s\" (score %.3f%s)%n", a.evidence().n(), a.evidence().sentence(),
+                    a.evidence().score(), a.evidence().span().isEmpty() ? "" : "; answers with \"" + a.evidence().span() + "\"");
+        }
         if (!a.citations().isEmpty()) {
             out.println("Sources" + (a.attribution().equals("overlap") ? " (the model did not cite; attributed by word overlap)" : "") + ":");
             for (Citation c : a.citations()) {

@@ -8,6 +8,7 @@ import dev.ragtune.rag.collection.Collection;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.Hit;
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import dev.ragtune.rag.retrieve.SearchResult;
 import java.io.BufferedReader;
@@ -65,23 +66,24 @@ public final class SearchCommand implements Callable<Integer> {
         if (k < 1) throw new ParameterException(spec.commandLine(), "-k must be >= 1");
         RetrievalMode m = retrieval.mode(spec);
         SearchParams params = retrieval.params(spec);
+        HybridFusion fusion = retrieval.fusion(spec);
         PrintWriter out = spec.commandLine().getOut();
         try (Collection c = Collection.open(collection);
              Embedder embedder = m == RetrievalMode.BM25 ? null : embedderOption.openFor(c.manifest(), collection)) {
             if (queries == null) {
-                SearchResult r = c.search(query, m, k, candidates, params, embedder);
+                SearchResult r = c.search(query, m, k, candidates, params, embedder, fusion);
                 if (json) out.println(JSON.writeValueAsString(toJson(null, r)));
                 else printText(out, r);
             } else {
-                runQueries(c, embedder, m, params, out);
+                runQueries(c, embedder, m, params, fusion, out);
             }
         }
         out.flush();
         return 0;
     }
 
-    private void runQueries(Collection c, Embedder embedder, RetrievalMode m, SearchParams params, PrintWriter out)
-            throws IOException {
+    private void runQueries(Collection c, Embedder embedder, RetrievalMode m, SearchParams params, HybridFusion fusion,
+                            PrintWriter out) throws IOException {
         try (BufferedReader r = Files.newBufferedReader(queries, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
@@ -101,7 +103,7 @@ public final class SearchCommand implements Callable<Integer> {
                     continue;
                 }
                 String id = q.hasNonNull("id") ? q.get("id").asText() : String.valueOf(n);
-                out.println(JSON.writeValueAsString(toJson(id, c.search(text, m, k, candidates, params, embedder))));
+                out.println(JSON.writeValueAsString(toJson(id, c.search(text, m, k, candidates, params, embedder, fusion))));
             }
         }
     }

@@ -6,6 +6,7 @@ import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.rerank.Reranker;
 import dev.ragtune.rag.rerank.Scored;
 import dev.ragtune.rag.retrieve.Hit;
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import dev.ragtune.rag.retrieve.SearchResult;
 import java.util.ArrayList;
@@ -25,15 +26,23 @@ public final class AskPipeline {
      * @param k          contexts in the prompt
      * @param candidates retrieved before re-ranking (and the hybrid fusion depth)
      * @param noRag      ask the generator without contexts
+     * @param fusion     how hybrid retrieval fuses dense and BM25 (null: {@link HybridFusion#DEFAULT})
      */
     public record Options(int k, int candidates, RetrievalMode mode, SearchParams params, boolean noRag,
-                          PromptTemplate template) {
+                          PromptTemplate template, HybridFusion fusion) {
         public Options {
             if (k < 1) throw new IllegalArgumentException("k must be >= 1, was " + k);
             if (candidates < k) candidates = k;
             Objects.requireNonNull(mode, "mode");
             params = params == null ? SearchParams.DEFAULTS : params;
             template = template == null ? PromptTemplate.DEFAULT : template;
+            fusion = fusion == null ? HybridFusion.DEFAULT : fusion;
+        }
+
+        /** Options with the default fusion. */
+        public Options(int k, int candidates, RetrievalMode mode, SearchParams params, boolean noRag,
+                       PromptTemplate template) {
+            this(k, candidates, mode, params, noRag, template, HybridFusion.DEFAULT);
         }
 
         public static Options defaults() {
@@ -83,7 +92,8 @@ public final class AskPipeline {
             warnings.add("the question has " + words.length + " words; retrieval used the first " + MAX_QUERY_WORDS);
         }
         int depth = reranker != null ? options.candidates() : options.k();
-        SearchResult found = collection.search(query, options.mode(), depth, options.candidates(), options.params(), embedder);
+        SearchResult found = collection.search(query, options.mode(), depth, options.candidates(), options.params(), embedder,
+                options.fusion());
         List<Hit> hits = found.hits();
         float[] scores = new float[Math.min(options.k(), hits.size())];
         long r0 = System.nanoTime();

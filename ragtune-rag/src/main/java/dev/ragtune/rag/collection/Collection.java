@@ -163,14 +163,22 @@ public final class Collection implements AutoCloseable {
         }
     }
 
+    /** Searches the collection; hybrid mode fuses by {@link HybridFusion#DEFAULT}. */
+    public SearchResult search(String query, RetrievalMode mode, int k, int candidates, SearchParams params,
+                               Embedder embedder) {
+        return search(query, mode, k, candidates, params, embedder, HybridFusion.DEFAULT);
+    }
+
     /**
      * Searches the collection.
      *
      * @param embedder   the collection's embedder (checked); may be null for {@link RetrievalMode#BM25}
      * @param candidates how deep each list is read before fusion (hybrid); at least k
+     * @param fusion     how hybrid mode fuses the dense and BM25 lists; null for {@link HybridFusion#DEFAULT}
      */
     public SearchResult search(String query, RetrievalMode mode, int k, int candidates, SearchParams params,
-                               Embedder embedder) {
+                               Embedder embedder, HybridFusion fusion) {
+        HybridFusion fuse = fusion == null ? HybridFusion.DEFAULT : fusion;
         if (query == null || query.isBlank()) throw new IllegalArgumentException("the query is empty");
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, was " + k);
         long t0 = System.nanoTime();
@@ -187,7 +195,7 @@ public final class Collection implements AutoCloseable {
             case BM25 -> lexical.search(query, k);
             case HYBRID -> {
                 final float[] qv = q;
-                yield HybridFusion.DEFAULT.fuse(dense.search(qv, depth, params), lexical.search(query, depth), k,
+                yield fuse.fuse(dense.search(qv, depth, params), lexical.search(query, depth), k,
                         id -> dot(qv, table.vector(id)));
             }
         };
