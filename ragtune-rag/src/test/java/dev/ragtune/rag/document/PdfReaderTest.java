@@ -114,6 +114,20 @@ class PdfReaderTest extends DocumentReaderContract {
     }
 
     @Test
+    void realPdfsLoseTheirLineEndHyphenSplitsAndRunningLines() throws IOException {
+        java.util.regex.Pattern split = java.util.regex.Pattern.compile("\\p{L}-\n\\p{Ll}");
+        // plain PDFBox leaves 180 "Answer-⏎ing" splits in the SQuAD paper (docs/BENCHMARKS.md "PDF clean-up")
+        for (Section s : Collected.read(RealFiles.doc("squad-1606.05250v3.pdf")).singleSections()) {
+            assertThat(split.matcher(s.text()).find()).as("page " + s.page()).isFalse();
+        }
+        // the LGPD print repeats its browser header and footer (URL, "n/26") on all 26 pages
+        for (Section s : Collected.read(RealFiles.doc("lgpd-lei-13709-2018.pdf")).singleSections()) {
+            assertThat(s.text()).as("page " + s.page()).doesNotContain("www.planalto.gov.br/ccivil_03")
+                    .doesNotContain("29/05/24, 14:47 L13709");
+        }
+    }
+
+    @Test
     void truncatedPdfIsCorrupt() throws IOException {
         byte[] whole = Files.readAllBytes(RealFiles.doc("squad-1606.05250v3.pdf"));
         Path file = Files.write(dir.resolve("truncated.pdf"), Arrays.copyOf(whole, 2000));
