@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code ragtune bench}: the benchmarks behind docs/BENCHMARKS.md, each printing speed beside the quality it bought. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each prints the machine load, the speed and the quality measured with it.",
-        subcommands = {RetrievalBench.class, EmbedBench.class, GenerateBench.class, TrainBench.class, AskBench.class,
+        subcommands = {RetrievalBench.class, FusionBench.class, EmbedBench.class, GenerateBench.class, TrainBench.class, AskBench.class,
                 ChunkBench.class, RerankBench.class, CorpusVectors.class, SolrBench.class, ServeBench.class, FaultBench.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {

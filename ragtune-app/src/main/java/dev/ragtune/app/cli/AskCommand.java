@@ -112,6 +112,10 @@ public final class AskCommand implements Callable<Integer> {
     static void print(PrintWriter out, Answer a) {
         out.println("Question: " + a.question());
         out.println("Answer (" + a.mode() + "): " + (a.text().isEmpty() ? "(no answer)" : a.text()));
+        if (a.evidence() != null) {
+            out.printf(Locale.ROOT, "Evidence: [%d] \"%s\" (score %.3f%s)%n", a.evidence().n(), a.evidence().sentence(),
+                    a.evidence().score(), a.evidence().span().isEmpty() ? "" : "; answers with \"" + a.evidence().span() + "\"");
+        }
         if (!a.citations().isEmpty()) {
             out.println("Sources" + (a.attribution().equals("overlap") ? " (the model did not cite; attributed by word overlap)" : "") + ":");
             for (Citation c : a.citations()) {

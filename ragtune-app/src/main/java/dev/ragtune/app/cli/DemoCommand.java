@@ -15,20 +15,25 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ragtune demo}: the main job on bundled documents — ingest {@code docs/demo} (the lecture's four sentences,
- * a Portuguese law as PDF, an English Markdown page) and retrieve for the lecture's question with sources and timings.
+ * a Portuguese law as PDF, an English Markdown page) and answer an English and a Portuguese question from them with
+ * sources, the evidence sentence and timings.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, showDefaultValues = true,
         description = "Ingest the bundled documents (docs/demo) and answer a question from them, with citations and timings.")
 public final class DemoCommand implements Callable<Integer> {
-    static final String QUESTION = "Como reduzir overfitting em redes neurais?";
+    /** Answered from the PEFT quick tour ("… create a PeftModel with the get_peft_model function."). */
+    static final String ENGLISH = "Which function creates a PeftModel?";
+    /** Answered from the LGPD, art. 65 ("Esta Lei entra em vigor após decorridos 18 (dezoito) meses …"). */
+    static final String PORTUGUESE = "Quando a LGPD entra em vigor?";
 
     @Spec CommandSpec spec;
 
     @Option(names = "--collection", paramLabel = "DIR", description = "Where to build the demo collection (default: .ragtune/demo in the ragtune folder).")
     Path collection;
 
-    @Option(names = "--question", description = "The question to ask.", defaultValue = QUESTION)
-    String question;
+    @Option(names = "--question", paramLabel = "TEXT",
+            description = "A question to ask (repeatable; default: \"" + ENGLISH + "\" and \"" + PORTUGUESE + "\").")
+    List<String> questions;
 
     @Override
     public Integer call() {
@@ -49,9 +54,16 @@ public final class DemoCommand implements Callable<Integer> {
         int rc = sub(new IngestCommand()).execute(ingest.toArray(String[]::new));
         if (rc != 0) return rc;
         out.println();
-        out.println("== 2. ask (hybrid retrieval: MiniLM cosine + BM25; extractive answer, no generator model needed)");
-        out.flush();
-        return sub(new AskCommand()).execute("--collection", dir.toString(), question);
+        List<String> asked = questions == null || questions.isEmpty() ? List.of(ENGLISH, PORTUGUESE) : questions;
+        for (int i = 0; i < asked.size(); i++) {
+            out.println();
+            out.println("== " + (i + 2) + ". ask (hybrid retrieval: MiniLM cosine + BM25; extractive answer, no generator "
+                    + "model needed)");
+            out.flush();
+            rc = sub(new AskCommand()).execute("--collection", dir.toString(), asked.get(i));
+            if (rc != 0) return rc;
+        }
+        return 0;
     }
 
     private CommandLine sub(Object command) {

@@ -18,6 +18,7 @@ import dev.ragtune.rag.eval.QuestionFile;
 import dev.ragtune.rag.eval.QuestionResult;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.rerank.CrossEncoderReranker;
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -129,6 +130,7 @@ public final class EvalCommand implements Callable<Integer> {
         List<String> names = chooseConfigs(err);
         RetrievalMode retrieval = retrievalOptions.mode(spec);
         SearchParams searchParams = retrievalOptions.params(spec);
+        HybridFusion fusion = retrievalOptions.fusion(spec);
         String model = generatorOptions.model;
         boolean retrieves = names.contains("rag") || names.contains("rag+rerank");
         if (retrieves && collection == null) {
@@ -174,14 +176,15 @@ public final class EvalCommand implements Callable<Integer> {
                 about.put("collection", collection + " (" + c.description() + ")");
             }
             about.put("embedder", embedder.id());
-            about.put("retrieval", retrieval.label() + ", k " + k + ", candidates " + candidates);
+            about.put("retrieval", retrieval.label() + (retrieval == RetrievalMode.HYBRID ? " (" + fusion.label() + ")" : "")
+                    + ", k " + k + ", candidates " + candidates);
             if (reranker != null) about.put("reranker", reranker.id());
             about.put("answers", generative != null ? generative.id() : extractive.id());
             List<Evaluation.Config> list = new ArrayList<>();
             for (String name : names) {
                 boolean noRag = name.equals("no-rag");
                 AskPipeline.Options options = new AskPipeline.Options(k, candidates, retrieval, searchParams, noRag, tpl,
-                        retrievalOptions.fusion(spec), retrievalOptions.filter(spec));
+                        fusion, retrievalOptions.filter(spec));
                 Generator g = generative != null ? generative : name.equals("rag+rerank") ? extractiveReranked : extractive;
                 list.add(new Evaluation.Config(name, new AskPipeline(noRag ? null : c, embedder,
                         name.equals("rag+rerank") ? reranker : null, g), options));

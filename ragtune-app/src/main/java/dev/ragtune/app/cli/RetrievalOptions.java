@@ -11,10 +11,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** How a query is matched ({@code --mode}) and the approximate indexes' query knobs, shared by search and ask. */
+/**
+ * How a query is matched ({@code --mode}, {@code --fusion}) and the approximate indexes' query knobs, shared by
+ * search, ask and eval.
+ */
 public final class RetrievalOptions {
     @Option(names = "--mode", defaultValue = "hybrid", description = "dense, bm25 or hybrid.")
     String mode;
+
+    @Option(names = "--fusion", paramLabel = "convex:W|rrf:K", defaultValue = "convex:0.5",
+            description = "How hybrid mode fuses dense and BM25: convex:W = W·cosine + (1−W)·BM25/max(BM25), W in "
+                    + "[0, 1] (1 = dense only); rrf:K = reciprocal rank fusion, sum of 1/(K + rank).")
+    String fusion;
 
     @Option(names = "--nprobe", defaultValue = "0", description = "IVF: lists to scan (0 = the index's default).")
     int nprobe;
@@ -42,17 +50,21 @@ public final class RetrievalOptions {
         }
     }
 
-    /** The hybrid fusion (today the default; issue 13 adds --fusion). */
-    public HybridFusion fusion(CommandSpec spec) {
-        return HybridFusion.DEFAULT;
-    }
-
     /** The mode; an unknown one is a usage error of {@code spec}'s command. */
     public RetrievalMode mode(CommandSpec spec) {
         try {
             return RetrievalMode.parse(mode);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The fusion; a malformed one is a usage error of {@code spec}'s command. */
+    public HybridFusion fusion(CommandSpec spec) {
+        try {
+            return HybridFusion.parse(fusion);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--fusion: " + e.getMessage());
         }
     }
 

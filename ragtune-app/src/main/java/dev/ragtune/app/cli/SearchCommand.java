@@ -11,6 +11,7 @@ import dev.ragtune.rag.corpus.SearchRequest;
 import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.Hit;
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import dev.ragtune.rag.retrieve.SearchResult;
 import java.io.BufferedReader;

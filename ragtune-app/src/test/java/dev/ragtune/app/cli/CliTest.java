@@ -95,6 +95,36 @@ public class CliTest {
     }
 
     @Test
+    void searchTakesConvexAndRrfFusionAndRejectsAMalformedOneInOneLine() throws IOException {
+        for (String fusion : List.of("convex:0.3", "rrf:60")) {
+            Run r = run("search", "--collection", collection.toString(), "-k", "1", "--fusion", fusion, "--json",
+                    "Como reduzir overfitting?");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(JSON.readTree(r.out()).get("hits").get(0).get("chunk_id").asText()).isEqualTo("aula/regularizacao-l2#0");
+        }
+        // RRF scores are sums of 1 / (60 + rank): the top hit, first in both lists, scores 2/61
+        Run rrf = run("search", "--collection", collection.toString(), "-k", "1", "--fusion", "rrf:60", "--json",
+                "Como reduzir overfitting?");
+        assertThat(JSON.readTree(rrf.out()).get("hits").get(0).get("score").asDouble()).isCloseTo(2.0 / 61,
+                org.assertj.core.api.Assertions.within(1e-6));
+        Run bad = run("search", "--collection", collection.toString(), "--fusion", "convex:2", "x");
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).contains("--fusion").contains("convex:W").contains("rrf:K").doesNotContain("Exception");
+    }
+
+    @Test
+    void askReportsTheEvidenceSentenceAndItsScore() throws IOException {
+        Run r = run("ask", "--collection", collection.toString(), "--json", "Which function creates a PeftModel?");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = JSON.readTree(r.out());
+        assertThat(j.get("answer").asText()).contains("get_peft_model");
+        assertThat(j.get("evidence").get("sentence").asText()).contains("get_peft_model");
+        assertThat(j.get("evidence").get("score").asDouble()).isPositive();
+        Run text = run("ask", "--collection", collection.toString(), "--fusion", "rrf:30", "Which function creates a PeftModel?");
+        assertThat(text.out()).contains("Evidence: [").contains("get_peft_model");
+    }
+
+    @Test
     void queriesFileGivesOneJsonLinePerQueryAndReportsBadLines() throws IOException {
         Path q = tmp.resolve("queries.jsonl");
         Files.writeString(q, "{\"id\":\"q1\",\"query\":\"ReLU\"}\nnot json\n{\"id\":\"q2\",\"query\":\"LoRA adapter\"}\n");

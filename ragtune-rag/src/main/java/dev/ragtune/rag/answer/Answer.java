@@ -12,13 +12,21 @@ import java.util.List;
  *                    context), or {@code none}
  * @param prompt      the prompt the generator saw
  * @param warnings    what the user should know (question cut, contexts compressed, …)
+ * @param evidence    the sentence an extractive answer was chosen by and its score; null for a generative answer
  */
 public record Answer(String question, String text, String mode, String generator, List<Citation> citations,
-                     String attribution, List<Context> contexts, Prompt prompt, Timings timings, List<String> warnings) {
+                     String attribution, List<Context> contexts, Prompt prompt, Timings timings, List<String> warnings,
+                     Evidence evidence) {
     public Answer {
         citations = List.copyOf(citations);
         contexts = List.copyOf(contexts);
         warnings = List.copyOf(warnings);
+    }
+
+    /** An answer without evidence (generative or no-RAG). */
+    public Answer(String question, String text, String mode, String generator, List<Citation> citations,
+                  String attribution, List<Context> contexts, Prompt prompt, Timings timings, List<String> warnings) {
+        this(question, text, mode, generator, citations, attribution, contexts, prompt, timings, warnings, null);
     }
 
     /** Milliseconds per step; rerank is 0 without a re-ranker, embed and search are 0 without retrieval. */

@@ -48,6 +48,12 @@ public final class AskPipeline {
             this(k, candidates, mode, params, noRag, template, null, null);
         }
 
+        /** Options with this fusion and no filter. */
+        public Options(int k, int candidates, RetrievalMode mode, SearchParams params, boolean noRag,
+                       PromptTemplate template, HybridFusion fusion) {
+            this(k, candidates, mode, params, noRag, template, fusion, null);
+        }
+
         public static Options defaults() {
             return new Options(2, 20, RetrievalMode.HYBRID, SearchParams.DEFAULTS, false, PromptTemplate.DEFAULT);
         }
@@ -145,7 +151,7 @@ public final class AskPipeline {
         Answer.Timings t = new Answer.Timings(found.embedMillis(), found.searchMillis(), rerankMs, ms(g0 - r1),
                 ms(g1 - g0), ms(g1 - t0));
         return new Answer(question, Citations.strip(g.text()), generator.mode(), generator.id(), citations, attribution,
-                prompt.contexts(), prompt, t, warnings);
+                prompt.contexts(), prompt, t, warnings, g.evidence());
     }
 
     private static double ms(long nanos) {

@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The answer when no generator model is installed: the best-supported sentence of the retrieved contexts, picked
- * by the embedder's cosine with the question (or by the re-ranker when one is given). A sentence of fewer than
- * {@value #SHORT_WORDS} words is joined by the next sentence of its context, so an answer is never a bare heading.
- * It copies text, so its citations are exact: the context it copied from.
+ * The answer when no generator model is installed: the sentence of the retrieved contexts that best answers the
+ * question, chosen by {@link SentenceSelection} from the question–sentence relevance (the embedder's cosine, or the
+ * re-ranker when one is given), the question's content words it shares, its neighbourhood, its context's rank and
+ * the kind of answer the question asks for. A sentence of fewer than {@value #SHORT_WORDS} words is joined by the
+ * next sentence of its context, so an answer is never a bare heading. It copies text, so its citations are exact:
+ * the context it copied from; {@link Generation#evidence()} holds the sentence, its score and the answering span.
  */
 public final class ExtractiveGenerator implements Generator {
     static final int SHORT_WORDS = 6;
@@ -17,15 +19,22 @@ public final class ExtractiveGenerator implements Generator {
     private final Embedder embedder;
     private final SentenceScorer scorer;
     private final String id;
+    private final ContentWords words = new ContentWords();
+    private final SentenceSelection selection;
 
     /**
      * @param embedder counts tokens and, unless {@code scorer} is given, scores sentences
      * @param scorer   scores sentences, e.g. {@link SentenceScorer#byReranker}; null for the embedder's cosine
      */
     public ExtractiveGenerator(Embedder embedder, SentenceScorer scorer) {
+        this(embedder, scorer, SentenceSelection.DEFAULT);
+    }
+
+    ExtractiveGenerator(Embedder embedder, SentenceScorer scorer, SentenceSelection.Weights weights) {
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         this.scorer = scorer != null ? scorer : SentenceScorer.byEmbedding(embedder);
         this.id = "extractive(" + embedder.id() + (scorer != null ? " + re-ranker" : "") + ")";
+        this.selection = new SentenceSelection(words, Objects.requireNonNull(weights, "weights"));
     }
 
     @Override
@@ -56,28 +65,44 @@ public final class ExtractiveGenerator implements Generator {
                     + "cannot answer without them; for --no-rag give a generative model with --model");
         }
         List<String> sentences = new ArrayList<>();
-        List<int[]> where = new ArrayList<>(); // {context position, sentence index}
         List<List<String>> perContext = new ArrayList<>();
-        for (int c = 0; c < request.contexts().size(); c++) {
-            List<String> ss = Sentences.split(request.contexts().get(c).text());
+        for (Context context : request.contexts()) {
+            List<String> ss = Sentences.split(context.text());
             perContext.add(ss);
-            for (int s = 0; s < ss.size(); s++) {
-                sentences.add(ss.get(s));
-                where.add(new int[] {c, s});
-            }
+            sentences.addAll(ss);
         }
         if (sentences.isEmpty()) return new Generation("", List.of());
-        float[] scores = scorer.score(request.question(), sentences);
-        int best = 0;
-        for (int i = 1; i < scores.length; i++) {
-            if (scores[i] > scores[best]) best = i; // ties keep the earlier (better retrieved) sentence
+        float[] relevance = scorer.score(request.question(), sentences);
+        List<SentenceSelection.Candidate> candidates = selection.score(request.question(), perContext, relevance);
+        SentenceSelection.Candidate best = candidates.get(0);
+        for (SentenceSelection.Candidate c : candidates) {
+            if (c.score() > best.score()) best = c; // ties keep the earlier (better retrieved) sentence
         }
-        int c = where.get(best)[0];
-        int s = where.get(best)[1];
-        String text = sentences.get(best);
-        if (text.split("\\s+").length < SHORT_WORDS && s + 1 < perContext.get(c).size()) {
-            text = text + " " + perContext.get(c).get(s + 1);
+        List<String> own = perContext.get(best.context());
+        int from = best.index();
+        int to = best.index() + 1;
+        if (best.text().split("\\s+").length < SHORT_WORDS && to < own.size()) {
+            to++;
+        } else if (selection.weights().pairMargin() > 0) {
+            // the next sentence first: an answer often follows the sentence that repeats the question's words
+            double floor = best.score() - selection.weights().pairMargin();
+            int at = candidates.indexOf(best);
+            if (at + 1 < candidates.size() && candidates.get(at + 1).context() == best.context()
+                    && candidates.get(at + 1).score() >= floor) {
+                to++;
+            } else if (best.index() > 0 && candidates.get(at - 1).score() >= floor) {
+                from--;
+            }
         }
-        return new Generation(text, List.of(request.contexts().get(c).n()));
+        String text = String.join(" ", own.subList(from, to));
+        int n = request.contexts().get(best.context()).n();
+        Evidence evidence = new Evidence(n, best.text(), best.score(),
+                SentenceSelection.span(request.question(), text));
+        return new Generation(text, List.of(n), evidence);
+    }
+
+    @Override
+    public void close() {
+        words.close();
     }
 }

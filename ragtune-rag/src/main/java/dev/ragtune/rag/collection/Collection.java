@@ -233,6 +233,12 @@ public final class Collection implements Retriever {
         return manifest.embedder().dimension();
     }
 
+    /** Searches with this fusion (null: the default) and no filter; see {@link #search(SearchRequest, Embedder)}. */
+    public SearchResult search(String query, RetrievalMode mode, int k, int candidates, SearchParams params,
+                               Embedder embedder, HybridFusion fusion) {
+        return search(new SearchRequest(query, mode, k, candidates, params, fusion, null), embedder);
+    }
+
     /** Searches with default fusion and no filter; see {@link #search(SearchRequest, Embedder)}. */
     public SearchResult search(String query, RetrievalMode mode, int k, int candidates, SearchParams params,
                                Embedder embedder) {

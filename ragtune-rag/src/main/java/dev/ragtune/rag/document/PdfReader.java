@@ -13,6 +13,7 @@ import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDDocumentInformation;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
+import org.apache.pdfbox.text.TextPosition;
 
 /**
  * PDF text layers, extracted page by page with PDFBox; one section per page (page numbers 1-based, offsets within
@@ -24,8 +25,12 @@ import org.apache.pdfbox.text.PDFTextStripper;
  * are skipped with one warning listing them. A file without the final {@code %%EOF} marker is read leniently with a
  * warning, or refused as CORRUPT when nothing could be read from it.
  *
- * <p>Sharp edge: PDFBox keeps the document structure in memory; scratch buffers go to temp files, and only the
- * pages up to {@link LanguageGuess#SAMPLE_CHARS} characters are held before the first section is pushed.
+ * <p>The text is cleaned before it is chunked ({@link PdfPageCleanup}): running headers and footers and page
+ * numbers are dropped, words hyphenated at line ends are rejoined, table rows carry their column header; text that
+ * is not upright (arXiv's rotated margin stamp, rotated axis labels) is left out.
+ *
+ * <p>Sharp edge: PDFBox keeps the document structure in memory; scratch buffers go to temp files. The extracted text
+ * of all pages is held until the end (headers and footers are known only over the whole document): about 3 KB a page.
  */
 final class PdfReader implements DocumentReader {
     private static final Set<String> EXTENSIONS = Set.of("pdf");
@@ -45,13 +50,12 @@ final class PdfReader implements DocumentReader {
                 throw new DocumentException(DocumentException.Reason.CORRUPT, name,
                         "no pages; the file is damaged or truncated: download it again or repair it (qpdf in.pdf out.pdf)");
             }
-            PDFTextStripper stripper = new PDFTextStripper();
+            PDFTextStripper stripper = new UprightTextStripper();
             stripper.setLineSeparator("\n");
             stripper.setSortByPosition(false);
 
-            Document doc = null;
-            List<Section> held = new ArrayList<>();
-            StringBuilder sample = new StringBuilder();
+            List<Integer> pageNumbers = new ArrayList<>();
+            List<String> texts = new ArrayList<>();
             List<Integer> blankPages = new ArrayList<>();
             for (int page = 1; page <= pages; page++) {
                 String text;
@@ -67,21 +71,20 @@ final class PdfReader implements DocumentReader {
                     blankPages.add(page);
                     continue;
                 }
-                Section section = new Section(page, 0, text);
-                if (doc == null) {
-                    held.add(section);
-                    sample.append(text, 0, Math.min(text.length(), LanguageGuess.SAMPLE_CHARS - sample.length()));
-                    if (sample.length() < LanguageGuess.SAMPLE_CHARS && page < pages) continue;
-                    doc = start(pdf, file, documentId, sample, visitor);
-                    for (Section s : held) visitor.section(s);
-                    held.clear();
-                } else {
-                    visitor.section(section);
-                }
+                pageNumbers.add(page);
+                texts.add(text);
             }
-            if (doc == null && !held.isEmpty()) {
-                doc = start(pdf, file, documentId, sample, visitor);
-                for (Section s : held) visitor.section(s);
+            List<String> cleaned = new PdfPageCleanup().clean(texts);
+            Document doc = null;
+            StringBuilder sample = new StringBuilder();
+            for (String text : cleaned) {
+                if (sample.length() >= LanguageGuess.SAMPLE_CHARS) break;
+                sample.append(text, 0, Math.min(text.length(), LanguageGuess.SAMPLE_CHARS - sample.length()));
+            }
+            for (int i = 0; i < cleaned.size(); i++) {
+                if (cleaned.get(i).isBlank()) continue; // only a header, footer or page number
+                if (doc == null) doc = start(pdf, file, documentId, sample, visitor);
+                visitor.section(new Section(pageNumbers.get(i), 0, cleaned.get(i)));
             }
             boolean truncated = !endsWithEofMarker(file);
             if (doc == null && truncated) {
@@ -101,6 +104,14 @@ final class PdfReader implements DocumentReader {
                         + " page(s) leniently, some content may be missing");
             }
             visitor.endDocument(doc);
+        }
+    }
+
+    /** Extracts only upright text: rotated glyphs (margin stamps, vertical labels) are skipped. */
+    static final class UprightTextStripper extends PDFTextStripper {
+        @Override
+        protected void processTextPosition(TextPosition text) {
+            if (text.getDir() == 0) super.processTextPosition(text);
         }
     }
 

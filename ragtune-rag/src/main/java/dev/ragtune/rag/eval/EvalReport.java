@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Turns the results of an {@link Evaluation} into numbers ({@link #summarize}) and writes them to a folder
@@ -34,10 +35,28 @@ public final class EvalReport {
      * @param retrievalQuestions questions with gold ids it was scored on (0: the hit and MRR fields are null)
      * @param citedAnswers       answers that cite at least one chunk
      * @param citationPrecision  mean over the cited answers of the fraction of cited chunks holding a gold answer
+     * @param containsGold       share of answers that contain a gold answer (normalised)
+     * @param containsGoldInPrompt that share over the questions whose gold passage was in the prompt (null: none was)
+     * @param goldRanks          of the retrieval questions, how many had their gold passage at prompt position i
+     *                           (index i, 1..k) or not in the prompt (index 0); empty without retrieval questions
+     * @param extractive         true when every answer was extractive (✓/✗ then judge containment)
      */
     public record ConfigSummary(String name, int questions, int errors, double em, double f1, double emPt, double f1Pt,
                                 int retrievalQuestions, Double hitAt1, Double hitAtK, Double mrr, int citedAnswers,
-                                Double citationPrecision, Map<String, Latency> latency) {}
+                                Double citationPrecision, Map<String, Latency> latency, double containsGold,
+                                Double containsGoldInPrompt, List<Integer> goldRanks, boolean extractive) {
+        public ConfigSummary {
+            goldRanks = List.copyOf(goldRanks);
+        }
+
+        /** Share of the retrieval questions with the gold passage in the first j prompt positions; null without any. */
+        public Double hitAt(int j) {
+            if (retrievalQuestions == 0) return null;
+            int hits = 0;
+            for (int i = 1; i <= j && i < goldRanks.size(); i++) hits += goldRanks.get(i);
+            return hits / (double) retrievalQuestions;
+        }
+    }
 
     /** {@code candidate - baseline} of a metric over the same questions, with its bootstrap interval. */
     public record Comparison(String baseline, String candidate, String metric, Bootstrap.Interval interval) {}
@@ -73,7 +92,7 @@ public final class EvalReport {
     }
 
     /** Metrics compared by the bootstrap, as named in the reports. */
-    static final List<String> METRICS = List.of("em", "f1", "em_pt", "f1_pt");
+    static final List<String> METRICS = List.of("em", "f1", "em_pt", "f1_pt", "contains_gold");
 
     /** How many helped/hurt questions and per-question rows report.md shows (summary.json and results.jsonl have all). */
     static final int LIST_LIMIT = 25;
@@ -108,7 +127,7 @@ public final class EvalReport {
         for (QuestionResult r : results) if (!questionIds.contains(r.questionId())) questionIds.add(r.questionId());
 
         List<ConfigSummary> per = new ArrayList<>();
-        for (String c : configs) per.add(configSummary(c, new ArrayList<>(byConfig.get(c).values())));
+        for (String c : configs) per.add(configSummary(c, new ArrayList<>(byConfig.get(c).values()), k));
 
         List<Comparison> comparisons = new ArrayList<>();
         for (int i = 0; i < configs.size(); i++) {
@@ -153,17 +172,29 @@ public final class EvalReport {
                 case "f1" -> r.f1();
                 case "em_pt" -> r.emPt();
                 case "f1_pt" -> r.f1Pt();
+                case "contains_gold" -> r.containsGold() ? 1 : 0;
                 default -> throw new IllegalArgumentException(metric);
             };
         }
         return out;
     }
 
-    private static ConfigSummary configSummary(String name, List<QuestionResult> rs) {
-        int n = rs.size(), errors = 0, retrieval = 0, h1 = 0, hk = 0, cited = 0;
+    private static ConfigSummary configSummary(String name, List<QuestionResult> rs, int k) {
+        int n = rs.size(), errors = 0, retrieval = 0, h1 = 0, hk = 0, cited = 0, contains = 0, inPrompt = 0;
+        int containsInPrompt = 0, extractive = 0;
+        int[] ranks = new int[k + 1];
         double em = 0, f1 = 0, emPt = 0, f1Pt = 0, rr = 0, precision = 0;
         for (QuestionResult r : rs) {
             if (r.error() != null) errors++;
+            if (r.containsGold()) contains++;
+            if (r.extractive()) extractive++;
+            if (r.goldRank() != null) {
+                ranks[r.goldRank() >= 1 && r.goldRank() <= k ? r.goldRank() : 0]++;
+                if (r.goldRank() >= 1) {
+                    inPrompt++;
+                    if (r.containsGold()) containsInPrompt++;
+                }
+            }
             em += r.em();
             f1 += r.f1();
             emPt += r.emPt();
@@ -190,7 +221,9 @@ public final class EvalReport {
         }
         return new ConfigSummary(name, n, errors, em / n, f1 / n, emPt / n, f1Pt / n, retrieval,
                 retrieval == 0 ? null : h1 / (double) retrieval, retrieval == 0 ? null : hk / (double) retrieval,
-                retrieval == 0 ? null : rr / retrieval, cited, cited == 0 ? null : precision / cited, latency);
+                retrieval == 0 ? null : rr / retrieval, cited, cited == 0 ? null : precision / cited, latency,
+                contains / (double) n, inPrompt == 0 ? null : containsInPrompt / (double) inPrompt,
+                retrieval == 0 ? List.of() : Arrays.stream(ranks).boxed().toList(), extractive == n);
     }
 
     /** Writes summary.json, report.md and report.html into {@code dir}, each atomically. */
@@ -222,6 +255,14 @@ public final class EvalReport {
             putNullable(x, "mrr_at_k", c.mrr());
             x.put("cited_answers", c.citedAnswers());
             putNullable(x, "citation_precision", c.citationPrecision());
+            x.put("contains_gold", c.containsGold());
+            putNullable(x, "contains_gold_when_gold_in_prompt", c.containsGoldInPrompt());
+            x.put("extractive", c.extractive());
+            if (!c.goldRanks().isEmpty()) {
+                ObjectNode ranks = x.putObject("gold_rank_counts");
+                ranks.put("not_in_prompt", c.goldRanks().get(0));
+                for (int i = 1; i < c.goldRanks().size(); i++) ranks.put(String.valueOf(i), c.goldRanks().get(i));
+            }
             ObjectNode lat = x.putObject("latency_ms");
             c.latency().forEach((stage, l) -> {
                 ObjectNode y = lat.putObject(stage);
@@ -279,15 +320,19 @@ public final class EvalReport {
             md.append("- ").append(e.getKey()).append(": ").append(mdCell(e.getValue())).append('\n');
         }
         md.append("\n## Answer quality and retrieval\n\n");
-        md.append("| config | EM | F1 | EM (pt) | F1 (pt) | hit@1 | hit@").append(s.k()).append(" | MRR@").append(s.k())
-                .append(" | citation precision | errors |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| config | EM | F1 | EM (pt) | F1 (pt) | contains gold | contains gold (gold in prompt) | hit@1 | hit@")
+                .append(s.k()).append(" | MRR@").append(s.k())
+                .append(" | citation precision | errors |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ConfigSummary c : s.perConfig()) {
             md.append("| ").append(c.name()).append(" | ").append(f3(c.em())).append(" | ").append(f3(c.f1()))
                     .append(" | ").append(f3(c.emPt())).append(" | ").append(f3(c.f1Pt())).append(" | ")
+                    .append(f3(c.containsGold())).append(" | ").append(f3(c.containsGoldInPrompt())).append(" | ")
                     .append(f3(c.hitAt1())).append(" | ").append(f3(c.hitAtK())).append(" | ").append(f3(c.mrr()))
                     .append(" | ").append(f3(c.citationPrecision())).append(c.citedAnswers() > 0 ? " (" + c.citedAnswers()
                             + " cited)" : "").append(" | ").append(c.errors()).append(" |\n");
         }
+        mdNoRag(md, s);
+        mdGoldRanks(md, s);
         md.append("\n## Differences (paired bootstrap, 95% interval)\n\n");
         if (s.comparisons().isEmpty()) md.append("Only one configuration ran.\n");
         else {
@@ -323,8 +368,8 @@ public final class EvalReport {
             md.append("| ").append(mdCell(first.question())).append(" | ").append(mdCell(String.join(" / ", first.answers())))
                     .append(" |");
             for (QuestionResult r : row) {
-                md.append(' ').append(r == null ? "–" : (r.correct() ? "✓ " : "✗ ") + mdCell(r.answer())
-                        + " (F1 " + f2(r.f1()) + ")").append(" |");
+                md.append(' ').append(r == null ? "–" : (r.right() ? "✓ " : "✗ ") + mdCell(r.answer())
+                        + " (F1 " + f2(r.f1()) + goldRankNote(r) + ")").append(" |");
             }
             md.append('\n');
         }
@@ -333,6 +378,45 @@ public final class EvalReport {
             for (String w : s.warnings()) md.append("- ").append(mdCell(w)).append('\n');
         }
         return md.toString();
+    }
+
+    /** Why no no-RAG configuration is in the report, or nothing when one is. */
+    static String noRagNote(Summary s) {
+        if (s.configs().contains("no-rag")) return null;
+        boolean extractive = s.perConfig().stream().allMatch(ConfigSummary::extractive);
+        return extractive
+                ? "not run: the answers are extractive (no --model), i.e. sentences copied from the retrieved passages, "
+                        + "so without retrieval there is nothing to answer from. Give a generative model with --model to "
+                        + "compare answering without RAG."
+                : "not run: no-rag was not among --configs.";
+    }
+
+    private static void mdNoRag(StringBuilder md, Summary s) {
+        String note = noRagNote(s);
+        if (note != null) md.append("\n## No RAG\n\n").append(mdCell(note)).append('\n');
+    }
+
+    private static void mdGoldRanks(StringBuilder md, Summary s) {
+        List<ConfigSummary> ranked = s.perConfig().stream().filter(c -> !c.goldRanks().isEmpty()).toList();
+        if (ranked.isEmpty()) return;
+        md.append("\n## Where the gold passage was in the prompt\n\n| config | questions |");
+        for (int i = 1; i <= s.k(); i++) md.append(" rank ").append(i).append(" |");
+        md.append(" not in prompt |");
+        for (int i = 1; i <= s.k(); i++) md.append(" hit@").append(i).append(" |");
+        md.append("\n|---|---|").append("---|".repeat(2 * s.k() + 1)).append('\n');
+        for (ConfigSummary c : ranked) {
+            md.append("| ").append(c.name()).append(" | ").append(c.retrievalQuestions()).append(" |");
+            for (int i = 1; i <= s.k(); i++) md.append(' ').append(c.goldRanks().get(i)).append(" |");
+            md.append(' ').append(c.goldRanks().get(0)).append(" |");
+            for (int i = 1; i <= s.k(); i++) md.append(' ').append(f3(c.hitAt(i))).append(" |");
+            md.append('\n');
+        }
+    }
+
+    /** ", gold rank r" / ", gold not in prompt" for a question with gold ids in a retrieving configuration. */
+    private static String goldRankNote(QuestionResult r) {
+        if (r.goldRank() == null) return "";
+        return r.goldRank() >= 1 ? ", gold rank " + r.goldRank() : ", gold not in prompt";
     }
 
     private static void mdChanges(StringBuilder md, String title, List<Change> cs, Summary s) {
@@ -385,16 +469,21 @@ public final class EvalReport {
                 .append(latencyChart(s)).append("</figure></div>\n");
 
         h.append("<h2>Metrics</h2><table><tr><th>config</th><th>EM</th><th>F1</th><th>EM (pt)</th><th>F1 (pt)</th>"
-                + "<th>hit@1</th><th>hit@").append(s.k()).append("</th><th>MRR@").append(s.k())
+                + "<th>contains gold</th><th>contains gold (gold in prompt)</th><th>hit@1</th><th>hit@").append(s.k()).append("</th><th>MRR@").append(s.k())
                 .append("</th><th>citation precision</th><th>errors</th></tr>\n");
         for (ConfigSummary c : s.perConfig()) {
             h.append("<tr><td>").append(esc(c.name())).append("</td>");
-            for (Double v : Arrays.asList(c.em(), c.f1(), c.emPt(), c.f1Pt(), c.hitAt1(), c.hitAtK(), c.mrr(), c.citationPrecision())) {
+            for (Double v : Arrays.asList(c.em(), c.f1(), c.emPt(), c.f1Pt(), c.containsGold(), c.containsGoldInPrompt(),
+                    c.hitAt1(), c.hitAtK(), c.mrr(), c.citationPrecision())) {
                 h.append("<td class=\"n\">").append(f3(v)).append("</td>");
             }
             h.append("<td class=\"n\">").append(c.errors()).append("</td></tr>\n");
         }
-        h.append("</table>\n<h2>Differences (paired bootstrap, 95% interval)</h2>");
+        h.append("</table>\n");
+        String noRag = noRagNote(s);
+        if (noRag != null) h.append("<h2>No RAG</h2><p>").append(esc(noRag)).append("</p>\n");
+        htmlGoldRanks(h, s);
+        h.append("<h2>Differences (paired bootstrap, 95% interval)</h2>");
         if (s.comparisons().isEmpty()) h.append("<p>Only one configuration ran.</p>");
         else {
             h.append("<table><tr><th>candidate − baseline</th><th>metric</th><th>mean</th><th>95% CI</th><th>significant</th></tr>\n");
@@ -425,7 +514,8 @@ public final class EvalReport {
             htmlChanges(h, "Where " + s.candidate() + " hurt (F1 below " + s.baseline() + ")", s.hurt(), s);
         }
         h.append("<h2>Per question</h2><p class=\"muted\">").append(Math.min(HTML_ROWS, s.questions())).append(" of ")
-                .append(s.questions()).append(" questions; every answer is in results.jsonl. ✓ = exact match.</p>"
+                .append(s.questions()).append(" questions; every answer is in results.jsonl. ✓ = exact match; for extractive "
+                        + "answers (sentences, never an exact match) ✓ = the answer contains a gold answer.</p>"
                         + "<table><tr><th>question</th><th>gold answers</th>");
         for (String c : s.configs()) h.append("<th>").append(esc(c)).append("</th>");
         h.append("</tr>\n");
@@ -438,9 +528,9 @@ public final class EvalReport {
                     h.append("<td class=\"muted\">–</td>");
                     continue;
                 }
-                h.append("<td><span class=\"").append(r.correct() ? "ok\">✓" : "bad\">✗").append("</span> ")
+                h.append("<td><span class=\"").append(r.right() ? "ok\">✓" : "bad\">✗").append("</span> ")
                         .append(esc(r.error() != null ? "error: " + r.error() : r.answer()))
-                        .append(" <span class=\"muted\">F1 ").append(f2(r.f1()));
+                        .append(" <span class=\"muted\">F1 ").append(f2(r.f1())).append(esc(goldRankNote(r)));
                 if (!r.citations().isEmpty()) {
                     List<String> ids = new ArrayList<>();
                     for (QuestionResult.Cited c : r.citations()) ids.add("[" + c.n() + "] " + c.chunkId());
@@ -460,6 +550,23 @@ public final class EvalReport {
         return h.toString();
     }
 
+    private static void htmlGoldRanks(StringBuilder h, Summary s) {
+        List<ConfigSummary> ranked = s.perConfig().stream().filter(c -> !c.goldRanks().isEmpty()).toList();
+        if (ranked.isEmpty()) return;
+        h.append("<h2>Where the gold passage was in the prompt</h2><div class=\"charts\"><figure><figcaption>hit@j, "
+                + "j = 1..k</figcaption>").append(hitChart(s)).append("</figure></div><table><tr><th>config</th>"
+                + "<th>questions</th>");
+        for (int i = 1; i <= s.k(); i++) h.append("<th>rank ").append(i).append("</th>");
+        h.append("<th>not in prompt</th></tr>\n");
+        for (ConfigSummary c : ranked) {
+            h.append("<tr><td>").append(esc(c.name())).append("</td><td class=\"n\">").append(c.retrievalQuestions())
+                    .append("</td>");
+            for (int i = 1; i <= s.k(); i++) h.append("<td class=\"n\">").append(c.goldRanks().get(i)).append("</td>");
+            h.append("<td class=\"n\">").append(c.goldRanks().get(0)).append("</td></tr>\n");
+        }
+        h.append("</table>\n");
+    }
+
     private static void htmlChanges(StringBuilder h, String title, List<Change> cs, Summary s) {
         h.append("<h2>").append(esc(title)).append(": ").append(cs.size()).append(" question(s)</h2>\n");
         if (cs.isEmpty()) return;
@@ -475,17 +582,38 @@ public final class EvalReport {
         if (cs.size() > HTML_LIST_LIMIT) h.append("<p class=\"muted\">").append(cs.size() - HTML_LIST_LIMIT).append(" more in summary.json.</p>");
     }
 
-    /** Grouped vertical bars: EM, F1, hit@k per configuration, values on [0, 1]. */
+    /** Grouped vertical bars: EM, F1, contains gold, hit@k per configuration, values on [0, 1]. */
     static String qualityChart(Summary s) {
-        String[] metrics = {"EM", "F1", "F1 (pt)", "hit@" + s.k()};
+        List<String> labels = List.of("EM", "F1", "F1 (pt)", "contains gold", "hit@" + s.k());
+        List<Function<ConfigSummary, Double>> values = List.of(ConfigSummary::em,
+                ConfigSummary::f1, ConfigSummary::f1Pt, ConfigSummary::containsGold, ConfigSummary::hitAtK);
+        return barChart(s, labels, values, "EM, F1, containment and hit@k per configuration", "quality");
+    }
+
+    /** hit@1 … hit@k per configuration. */
+    static String hitChart(Summary s) {
+        List<String> labels = new ArrayList<>();
+        List<Function<ConfigSummary, Double>> values = new ArrayList<>();
+        for (int j = 1; j <= s.k(); j++) {
+            final int at = j;
+            labels.add("hit@" + j);
+            values.add(c -> c.hitAt(at));
+        }
+        return barChart(s, labels, values, "hit@j per configuration", "hits");
+    }
+
+    /** Grouped vertical bars, one group per label, one bar per configuration, values on [0, 1]. */
+    private static String barChart(Summary s, List<String> labels,
+                                   List<Function<ConfigSummary, Double>> values, String aria, String kind) {
+        String[] metrics = labels.toArray(new String[0]);
         int groups = metrics.length, n = s.perConfig().size();
         int barW = 22, gap = 26, left = 40, top = 16, plotH = 200;
         int groupW = n * barW + gap;
         int width = left + groups * groupW + 10, height = top + plotH + 60;
         StringBuilder g = new StringBuilder();
-        g.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart quality\" width=\"").append(width)
+        g.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart ").append(kind).append("\" width=\"").append(width)
                 .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-                .append("\" role=\"img\" aria-label=\"EM and F1 per configuration\" font-size=\"11\">");
+                .append("\" role=\"img\" aria-label=\"").append(esc(aria)).append("\" font-size=\"11\">");
         for (int t = 0; t <= 4; t++) {
             double v = t / 4.0;
             double y = top + plotH - v * plotH;
@@ -497,12 +625,7 @@ public final class EvalReport {
             int x0 = left + m * groupW + gap / 2;
             for (int c = 0; c < n; c++) {
                 ConfigSummary cs = s.perConfig().get(c);
-                Double v = switch (m) {
-                    case 0 -> cs.em();
-                    case 1 -> cs.f1();
-                    case 2 -> cs.f1Pt();
-                    default -> cs.hitAtK();
-                };
+                Double v = values.get(m).apply(cs);
                 int x = x0 + c * barW;
                 if (v == null) {
                     g.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" fill=\"#a0aec0\">–</text>",

@@ -251,7 +251,8 @@ public final class Evaluation {
                 AnswerMetrics.f1(a.text(), q.answers(), AnswerMetrics.Variant.SQUAD),
                 AnswerMetrics.exactMatch(a.text(), q.answers(), AnswerMetrics.Variant.PORTUGUESE),
                 AnswerMetrics.f1(a.text(), q.answers(), AnswerMetrics.Variant.PORTUGUESE),
-                retrieved, goldRank, cited, a.timings(), a.warnings(), null);
+                retrieved, goldRank, cited, a.timings(), a.warnings(), null, a.mode(),
+                QuestionResult.containsGold(a.text(), q.answers()));
     }
 
     /**

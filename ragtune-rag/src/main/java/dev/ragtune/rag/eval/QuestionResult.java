@@ -18,10 +18,14 @@ import java.util.Objects;
  * @param citations the chunks the answer cites, each judged by whether it contains a gold answer (normalised)
  * @param timings   milliseconds per stage (zeros when {@code error} is set)
  * @param error     why the question could not be answered, or null; it then counts as wrong
+ * @param mode      how the answer was made: {@code extractive}, {@code generative}, {@code no-rag}, or "" when unknown
+ * @param containsGold whether the normalised answer contains a normalised gold answer ({@link #containsGold(String,
+ *                  List)}): the measure of an extractive answer, which is a sentence and so never an exact match
  */
 public record QuestionResult(String questionId, String config, String question, List<String> answers, String answer,
                              double em, double f1, double emPt, double f1Pt, List<String> retrieved, Integer goldRank,
-                             List<Cited> citations, Answer.Timings timings, List<String> warnings, String error) {
+                             List<Cited> citations, Answer.Timings timings, List<String> warnings, String error,
+                             String mode, boolean containsGold) {
     /** A cited chunk and whether its text contains a gold answer. */
     public record Cited(int n, String chunkId, String source, int page, boolean containsAnswer) {}
 
@@ -39,6 +43,29 @@ public record QuestionResult(String questionId, String config, String question, 
         citations = List.copyOf(citations);
         warnings = List.copyOf(warnings);
         Objects.requireNonNull(timings, "timings");
+        mode = mode == null ? "" : mode;
+    }
+
+    /** A result whose mode is unknown; containment is computed from the answer. */
+    public QuestionResult(String questionId, String config, String question, List<String> answers, String answer,
+                          double em, double f1, double emPt, double f1Pt, List<String> retrieved, Integer goldRank,
+                          List<Cited> citations, Answer.Timings timings, List<String> warnings, String error) {
+        this(questionId, config, question, answers, answer, em, f1, emPt, f1Pt, retrieved, goldRank, citations, timings,
+                warnings, error, "", containsGold(answer, answers));
+    }
+
+    /**
+     * True when the answer, normalised as SQuAD does (with or without the Portuguese articles), contains a normalised
+     * gold answer as a whole-token run.
+     */
+    public static boolean containsGold(String answer, List<String> answers) {
+        return AnswerMetrics.containsAnswer(answer, answers, AnswerMetrics.Variant.SQUAD)
+                || AnswerMetrics.containsAnswer(answer, answers, AnswerMetrics.Variant.PORTUGUESE);
+    }
+
+    /** True for an answer copied from the contexts (judged ✓/✗ by containment rather than exact match). */
+    public boolean extractive() {
+        return mode.equals("extractive");
     }
 
     /** Fraction of the citations whose chunk contains a gold answer; null when the answer cites nothing. */
@@ -67,6 +94,11 @@ public record QuestionResult(String questionId, String config, String question, 
         return em == 1;
     }
 
+    /** What the reports mark ✓: containment of a gold answer for an extractive answer, else exact match. */
+    public boolean right() {
+        return extractive() ? containsGold : correct();
+    }
+
     public ObjectNode toJson() {
         ObjectNode o = JSON.createObjectNode();
         o.put("question_id", questionId);
@@ -75,6 +107,8 @@ public record QuestionResult(String questionId, String config, String question, 
         answers.forEach(o.putArray("answers")::add);
         o.put("answer", answer);
         o.put("correct", correct());
+        o.put("mode", mode);
+        o.put("contains_gold", containsGold);
         o.put("em", em);
         o.put("f1", f1);
         o.put("em_pt", emPt);
@@ -118,7 +152,9 @@ public record QuestionResult(String questionId, String config, String question, 
                 texts(o.path("answers")), o.path("answer").asText(), o.get("em").asDouble(), o.get("f1").asDouble(),
                 o.get("em_pt").asDouble(), o.get("f1_pt").asDouble(), texts(o.path("retrieved")),
                 o.hasNonNull("gold_rank") ? o.get("gold_rank").asInt() : null, cited, timings, texts(o.path("warnings")),
-                o.hasNonNull("error") ? o.get("error").asText() : null);
+                o.hasNonNull("error") ? o.get("error").asText() : null, o.path("mode").asText(""),
+                o.has("contains_gold") ? o.get("contains_gold").asBoolean()
+                        : containsGold(o.path("answer").asText(), texts(o.path("answers"))));
     }
 
     private static List<String> texts(JsonNode array) {

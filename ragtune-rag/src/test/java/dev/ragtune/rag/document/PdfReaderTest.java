@@ -110,7 +110,21 @@ class PdfReaderTest extends DocumentReaderContract {
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, 10).boxed().toList());
         assertThat(c.singleSections().get(0).text())
                 .startsWith("SQuAD: 100,000+ Questions for Machine Comprehension of Text")
-                .contains("We present the Stanford Question Answer-");
+                .contains("We present the Stanford Question Answering\nDataset"); // "Answer-" / "ing" rejoined
+    }
+
+    @Test
+    void realPdfsLoseTheirLineEndHyphenSplitsAndRunningLines() throws IOException {
+        java.util.regex.Pattern split = java.util.regex.Pattern.compile("\\p{L}-\n\\p{Ll}");
+        // plain PDFBox leaves 180 "Answer-⏎ing" splits in the SQuAD paper (docs/BENCHMARKS.md "PDF clean-up")
+        for (Section s : Collected.read(RealFiles.doc("squad-1606.05250v3.pdf")).singleSections()) {
+            assertThat(split.matcher(s.text()).find()).as("page " + s.page()).isFalse();
+        }
+        // the LGPD print repeats its browser header and footer (URL, "n/26") on all 26 pages
+        for (Section s : Collected.read(RealFiles.doc("lgpd-lei-13709-2018.pdf")).singleSections()) {
+            assertThat(s.text()).as("page " + s.page()).doesNotContain("www.planalto.gov.br/ccivil_03")
+                    .doesNotContain("29/05/24, 14:47 L13709");
+        }
     }
 
     @Test

@@ -147,7 +147,7 @@ class EvalEndToEndTest {
         assertThat(s.get("metrics").get("rag").get("hit_at_k").asDouble()).isGreaterThan(0.6);
         assertThat(s.get("metrics").get("rag").get("latency_ms").get("rerank").get("p95").asDouble()).isZero();
         assertThat(s.get("metrics").get("rag+rerank").get("latency_ms").get("rerank").get("p50").asDouble()).isPositive();
-        assertThat(s.get("differences")).hasSize(4);
+        assertThat(s.get("differences")).hasSize(5); // em, f1, em_pt, f1_pt, contains_gold
         for (JsonNode d : s.get("differences")) {
             assertThat(d.get("baseline").asText()).isEqualTo("rag");
             assertThat(d.get("candidate").asText()).isEqualTo("rag+rerank");
@@ -156,6 +156,36 @@ class EvalEndToEndTest {
         }
         assertThat(s.get("helped").size() + s.get("hurt").size()).isPositive();
         assertThat(s.get("warnings").toString()).contains("1 question(s) name gold chunk ids").contains("Warsaw#999#0");
+    }
+
+    @Test
+    void extractiveRunsReportContainmentGoldRanksAndWhyNoRagIsMissing() throws IOException {
+        List<QuestionResult> rag = run.results().stream().filter(r -> r.config().equals("rag")).toList();
+        assertThat(rag).allSatisfy(r -> {
+            assertThat(r.mode()).isEqualTo("extractive");
+            assertThat(r.containsGold()).isEqualTo(QuestionResult.containsGold(r.answer(), r.answers()));
+        });
+        long contains = rag.stream().filter(QuestionResult::containsGold).count();
+        EvalReport.ConfigSummary c = summary.config("rag");
+        assertThat(c.extractive()).isTrue();
+        assertThat(c.containsGold()).isEqualTo(contains / (double) rag.size());
+        // the distribution of gold ranks adds up to the retrieval questions, and hit@j is its running sum
+        assertThat(c.goldRanks()).hasSize(3);
+        assertThat(c.goldRanks().stream().mapToInt(Integer::intValue).sum()).isEqualTo(c.retrievalQuestions());
+        assertThat(c.hitAt(1)).isEqualTo(c.hitAt1());
+        assertThat(c.hitAt(2)).isEqualTo(c.hitAtK());
+        long inPrompt = rag.stream().filter(r -> r.goldRank() != null && r.goldRank() >= 1).count();
+        long containsInPrompt = rag.stream().filter(r -> r.goldRank() != null && r.goldRank() >= 1 && r.containsGold()).count();
+        assertThat(c.containsGoldInPrompt()).isEqualTo(containsInPrompt / (double) inPrompt);
+        String md = Files.readString(out.resolve("report.md"));
+        assertThat(md).contains("## No RAG").contains("the answers are extractive").contains("contains gold")
+                .contains("## Where the gold passage was in the prompt").contains("gold rank 1");
+        // ✓ marks containment for extractive answers: as many ✓ in the rag column as answers containing gold
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).contains("class=\"chart hits\"").contains("<h2>No RAG</h2>");
+        JsonNode m = new ObjectMapper().readTree(out.resolve("summary.json").toFile()).get("metrics").get("rag");
+        assertThat(m.get("contains_gold").asDouble()).isEqualTo(c.containsGold());
+        assertThat(m.get("gold_rank_counts").get("not_in_prompt").asInt()).isEqualTo(c.goldRanks().get(0));
     }
 
     @Test
@@ -193,7 +223,8 @@ class EvalEndToEndTest {
         String dom = chromium(chromium, "--dump-dom", report);
         // the parsed page: both charts, the escaped question as text, and no script element
         assertThat(dom).contains("<svg").contains("chart quality").contains("chart latency");
-        assertThat(dom.split("<svg", -1).length - 1).isEqualTo(2);
+        assertThat(dom).contains("chart hits");
+        assertThat(dom.split("<svg", -1).length - 1).isEqualTo(3);
         assertThat(dom).doesNotContain("<script>alert('x')</script> team").contains("&lt;script&gt;alert('x')&lt;/script&gt;");
         chromium(chromium, "--screenshot=" + png, report);
         assertThat(png).exists();

@@ -2,6 +2,7 @@ package dev.ragtune.rag.retrieve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.data.Offset.offset;
 
 import dev.ragtune.rag.index.Neighbor;
@@ -57,5 +58,30 @@ class HybridFusionTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(HybridFusion.candidatesFor(3)).isEqualTo(50);
         assertThat(HybridFusion.candidatesFor(20)).isEqualTo(100);
+    }
+
+    @Test
+    void reciprocalRankFusionAddsOneOverKPlusRankFromEachList() {
+        // dense ranks: 1 → id1, 2 → id2 (by score); BM25 ranks: 1 → id2, 2 → id3
+        List<Neighbor> dense = List.of(new Neighbor(2, 0.5f), new Neighbor(1, 0.9f));
+        List<Neighbor> bm25 = List.of(new Neighbor(2, 7f), new Neighbor(3, 3f));
+        List<Neighbor> fused = HybridFusion.rrf(60).fuse(dense, bm25, 10, null);
+        assertThat(fused).extracting(Neighbor::id).containsExactly(2, 1, 3);
+        assertThat(fused.get(0).score()).isCloseTo((float) (1.0 / 62 + 1.0 / 61), within(1e-7f));
+        assertThat(fused.get(1).score()).isCloseTo((float) (1.0 / 61), within(1e-7f));
+        assertThat(fused.get(2).score()).isCloseTo((float) (1.0 / 62), within(1e-7f));
+    }
+
+    @Test
+    void parseReadsConvexAndRrfAndRejectsAnythingElseNamingBothForms() {
+        assertThat(HybridFusion.parse("convex:0.5")).isEqualTo(HybridFusion.convex(0.5)).isEqualTo(new HybridFusion(0.5));
+        assertThat(HybridFusion.parse(" RRF:60 ")).isEqualTo(HybridFusion.rrf(60));
+        assertThat(HybridFusion.parse("convex:1").label()).isEqualTo("convex:1.0");
+        assertThat(HybridFusion.rrf(30).label()).isEqualTo("rrf:30");
+        assertThat(HybridFusion.parse(HybridFusion.DEFAULT.label())).isEqualTo(HybridFusion.DEFAULT);
+        for (String bad : List.of("0.5", "convex:1.5", "convex:x", "rrf:0", "rrf:2.5", "mean:3", "")) {
+            assertThatThrownBy(() -> HybridFusion.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("convex:W").hasMessageContaining("rrf:K");
+        }
     }
 }
