@@ -1,5 +1,6 @@
 package dev.ragtune.rag.collection;
 
+import dev.ragtune.rag.corpus.CorpusException;
 import dev.ragtune.rag.corpus.StoredChunk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -250,7 +251,7 @@ class CollectionTest {
                 .hasMessageContaining("test/hashing-64").hasMessageContaining("dimension 64");
         try (Collection c = Collection.open(dir)) {
             assertThatThrownBy(() -> c.search("x", RetrievalMode.DENSE, 1, 1, SearchParams.DEFAULTS, other))
-                    .isInstanceOf(CollectionException.class).hasMessageContaining("--embedder");
+                    .isInstanceOf(CorpusException.class).hasMessageContaining("--embedder");
         }
     }
 
