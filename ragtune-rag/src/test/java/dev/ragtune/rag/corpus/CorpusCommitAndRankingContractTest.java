@@ -74,25 +74,34 @@ public abstract class CorpusCommitAndRankingContractTest {
         "a feijoada leva feijão preto, carne de porco e laranja",
         "o pão de queijo nasceu em Minas Gerais com polvilho azedo"};
 
+    /** Puts the standard sets named (zoo, space: English; cozinha: Portuguese) as /data/NAME.txt and commits. */
+    private void commit(String loc, String... sets) {
+        try (CorpusWriter w = writer(loc)) {
+            for (String set : sets) {
+                switch (set) {
+                    case "zoo" -> put(w, "/data/zoo.txt", "zoo", "en", ZOO);
+                    case "space" -> put(w, "/data/space.txt", "space", "en", SPACE);
+                    case "cozinha" -> put(w, "/data/cozinha.txt", "cozinha", "pt", COZINHA);
+                    default -> throw new IllegalArgumentException(set);
+                }
+            }
+            w.commit();
+        }
+    }
+
     @Test
     void aMissingCorpusIsAClearErrorAndExistsOnlyAfterTheFirstCommit() {
         String loc = newLocation();
         assertThat(Corpora.exists(loc)).isFalse();
         assertThatThrownBy(() -> Corpora.open(loc)).isInstanceOf(CorpusException.class).hasMessageContaining("ingest");
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            w.commit();
-        }
+        commit(loc, "zoo");
         assertThat(Corpora.exists(loc)).isTrue();
     }
 
     @Test
     void aPutIsInvisibleUntilCommitThenFoundByBm25AndByDenseWithTheExactTopHit() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            w.commit();
-        }
+        commit(loc, "zoo");
         try (CorpusWriter w = writer(loc)) {
             List<StoredChunk> space = put(w, "/data/space.txt", "space", "en", SPACE);
             try (Retriever before = Corpora.open(loc)) {
@@ -125,11 +134,7 @@ public abstract class CorpusCommitAndRankingContractTest {
     @Test
     void denseScoresAreTheInnerProductsOfTheStoredVectors() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
-            w.commit();
-        }
+        commit(loc, "zoo", "space");
         String query = "a long neck in the shade of the galaxy";
         float[] q = embedder.embed(query);
         Map<String, Double> expected = new HashMap<>();
@@ -149,11 +154,7 @@ public abstract class CorpusCommitAndRankingContractTest {
     @Test
     void replacingASourceDropsItsOldChunks() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
-            w.commit();
-        }
+        commit(loc, "zoo", "space");
         try (CorpusWriter w = writer(loc)) {
             put(w, "/data/zoo.txt", "zoo", "en", "penguins huddle together against the antarctic wind");
             w.commit();
@@ -173,11 +174,7 @@ public abstract class CorpusCommitAndRankingContractTest {
     @Test
     void removingASourceDropsItsChunksAndItsEntry() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
-            w.commit();
-        }
+        commit(loc, "zoo", "space");
         try (CorpusWriter w = writer(loc)) {
             assertThat(w.remove("/data/space.txt")).isTrue();
             assertThat(w.remove("/data/nowhere.txt")).isFalse();
@@ -225,11 +222,7 @@ public abstract class CorpusCommitAndRankingContractTest {
     @Test
     void bm25AnalyzesEachChunkInItsLanguage() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/cozinha.txt", "cozinha", "pt", COZINHA);
-            w.commit();
-        }
+        commit(loc, "zoo", "cozinha");
         try (Retriever r = Corpora.open(loc)) {
             // English stemming: "grazing" and "stretched" meet "grazes" and "stretches"
             assertThat(search(r, "grazing", RetrievalMode.BM25, 3, HitFilter.NONE, null).ids()).containsExactly("zoo#0");
@@ -244,12 +237,7 @@ public abstract class CorpusCommitAndRankingContractTest {
     @Test
     void hybridRanksByTheFusedScoreWithExactDenseScoresForLexicalOnlyHits() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
-            put(w, "/data/cozinha.txt", "cozinha", "pt", COZINHA);
-            w.commit();
-        }
+        commit(loc, "zoo", "space", "cozinha");
         String query = "zebra galaxy in the shade";
         HybridFusion fusion = new HybridFusion(0.4);
         try (Retriever r = Corpora.open(loc)) {
@@ -318,10 +306,7 @@ public abstract class CorpusCommitAndRankingContractTest {
     @Test
     void closingAWriterWithoutCommitLeavesTheCommittedStateAndReleasesTheWriter() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            w.commit();
-        }
+        commit(loc, "zoo");
         try (CorpusWriter w = writer(loc)) {
             put(w, "/data/space.txt", "space", "en", SPACE);
             put(w, "/data/zoo.txt", "zoo", "en", "penguins huddle together against the antarctic wind");
@@ -341,10 +326,7 @@ public abstract class CorpusCommitAndRankingContractTest {
     @Test
     void anotherEmbedderIsRefusedForWritingAndForDenseSearch() {
         String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            w.commit();
-        }
+        commit(loc, "zoo");
         HashingEmbedder other = new HashingEmbedder("test/other-32", 32);
         assertThatThrownBy(() -> Corpora.openWriter(loc, other, settings()).close())
                 .isInstanceOf(CorpusException.class).hasMessageContaining("test/other-32").hasMessageContaining(embedder.id());
