@@ -1,8 +1,9 @@
 package dev.ragtune.solr;
 
+import dev.ragtune.rag.corpus.Corpora;
 import dev.ragtune.rag.corpus.CorpusSettings;
+import dev.ragtune.rag.corpus.CorpusWriter;
 import dev.ragtune.rag.corpus.RetrieverContractTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -11,10 +12,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SolrCluster.class)
 class SolrBackendContractTest extends RetrieverContractTest {
-    private SolrCluster cluster;
+    /** New Solr collections of 2 shards × 1 replica. */
+    static final CorpusSettings TWO_SHARDS = new CorpusSettings("flat", null, false, 0, 0, "auto", 2, 1);
 
-    @BeforeEach
-    void cluster(SolrCluster cluster) {
+    private final SolrCluster cluster;
+
+    SolrBackendContractTest(SolrCluster cluster) {
         this.cluster = cluster;
     }
 
@@ -24,7 +27,7 @@ class SolrBackendContractTest extends RetrieverContractTest {
     }
 
     @Override
-    protected CorpusSettings settings() {
-        return new CorpusSettings("flat", null, false, 0, 0, "auto", 2, 1);
+    protected CorpusWriter writer() {
+        return Corpora.openWriter(location(), embedder, TWO_SHARDS);
     }
 }

@@ -2,384 +2,285 @@ package dev.ragtune.rag.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import dev.ragtune.rag.document.Chunk;
 import dev.ragtune.rag.embed.Embedder;
-import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.Hit;
-import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
+import dev.ragtune.rag.retrieve.SearchResult;
 import dev.ragtune.rag.testsupport.HashingEmbedder;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The behaviour every corpus backend owes the retrieval seam, run unchanged against each of them: a subclass only says
- * where a fresh, empty corpus lives. Chunks go in through {@link CorpusWriter#put} directly (no files), embedded with
- * the deterministic {@link HashingEmbedder}, so expected scores are computed here from the vectors themselves.
- *
- * <p>Exported in ragtune-rag's test-jar; ragtune-solr's SolrCloud backend extends it too.
+ * What every backend behind the retrieval seam does, written once and run unchanged against each (as Lucene's
+ * {@code BaseKnnVectorsFormatTestCase}): the local folder extends it in ragtune-rag, SolrCloud in ragtune-solr (this
+ * class ships in ragtune-rag's test-jar). Chunks go in through {@link CorpusWriter#put} with a deterministic hashing
+ * embedder, so every expectation below is computed by hand from the texts.
  */
 public abstract class RetrieverContractTest {
-    protected final HashingEmbedder embedder = new HashingEmbedder();
+    protected final Embedder embedder = new HashingEmbedder();
+    private String location;
 
-    /** A location where no corpus exists yet, different on every call. */
-    protected abstract String newLocation();
+    /** A location where no corpus exists yet, unique to the running test. */
+    protected abstract String newLocation() throws Exception;
 
-    /** Settings a new corpus is made with (backends may add shards/replicas). */
-    protected CorpusSettings settings() {
-        return CorpusSettings.defaults();
+    @BeforeEach
+    void freshLocation() throws Exception {
+        location = newLocation();
     }
 
-    protected CorpusWriter writer(String location) {
-        return Corpora.openWriter(location, embedder, settings());
+    protected String location() {
+        return location;
     }
 
-    /** Puts one source of one document whose chunks have these texts; returns the chunks as stored. */
-    protected List<StoredChunk> put(CorpusWriter w, String source, String docId, String language, String... texts) {
+    protected CorpusWriter writer() {
+        return Corpora.openWriter(location, embedder, CorpusSettings.defaults().withLanguage("auto"));
+    }
+
+    protected Retriever reader() {
+        return Corpora.open(location);
+    }
+
+    /** Puts one source of one document whose chunks are {@code texts}, all in {@code language}. */
+    protected static List<StoredChunk> put(CorpusWriter w, Embedder e, String source, String docId, String language,
+                                           String... texts) {
         List<StoredChunk> chunks = new ArrayList<>();
         List<Integer> ordinals = new ArrayList<>();
         int offset = 0;
         for (int i = 0; i < texts.length; i++) {
-            String t = texts[i];
-            Chunk c = new Chunk(docId + "#" + i, docId, source, 1 + i, offset, offset + t.length(), "Title of " + docId, t);
-            offset += t.length() + 1;
-            StoredChunk s = new StoredChunk(w.nextOrdinal(), c, language);
-            chunks.add(s);
-            ordinals.add(s.ordinal());
+            Chunk c = new Chunk(docId + "#" + i, docId, source, i + 1, offset, offset + texts[i].length(), docId,
+                    texts[i]);
+            offset += texts[i].length() + 1;
+            StoredChunk sc = new StoredChunk(w.nextOrdinal(), c, language);
+            chunks.add(sc);
+            ordinals.add(sc.ordinal());
         }
-        float[][] vectors = embedder.embed(List.of(texts));
-        w.put(new SourceEntry(source, "sha-" + source.hashCode() + "-" + String.join("|", texts).hashCode(),
-                100L * texts.length, List.of(docId), ordinals, w.chunkTokens() + "/" + w.overlapTokens(),
-                "2026-01-02T03:04:05Z"), chunks, vectors);
+        float[][] vectors = e.embed(List.of(texts));
+        w.put(new SourceEntry(source, "sha-" + source.hashCode() + "-" + texts.length, 100L * texts.length,
+                List.of(docId), ordinals, w.chunkTokens() + "/" + w.overlapTokens(), "2026-01-01T00:00:00Z"),
+                chunks, vectors);
         return chunks;
     }
 
-    private static List<String> ids(List<Hit> hits) {
-        return hits.stream().map(h -> h.chunk().id()).toList();
-    }
-
-    private static SearchResultIds search(Retriever r, String query, RetrievalMode mode, int k, HitFilter filter,
-                                          Embedder e) {
-        SearchRequest req = new SearchRequest(query, mode, k, HybridFusion.candidatesFor(k), SearchParams.DEFAULTS, null,
-                filter);
-        return new SearchResultIds(r.search(req, e).hits());
-    }
-
-    private record SearchResultIds(List<Hit> hits) {
-        List<String> ids() {
-            return RetrieverContractTest.ids(hits);
-        }
-    }
-
-    private static final String[] ZOO = {
-        "the zebra grazes on the savanna grass at dawn",
-        "a giraffe stretches its long neck toward acacia leaves",
-        "lions rest in the shade during the hottest hours"};
-    private static final String[] SPACE = {
-        "the telescope captured a distant spiral galaxy",
-        "astronauts repaired the station's solar panels in orbit"};
-    private static final String[] COZINHA = {
-        "a feijoada leva feijão preto, carne de porco e laranja",
-        "o pão de queijo nasceu em Minas Gerais com polvilho azedo"};
-
-    @Test
-    void aMissingCorpusIsAClearErrorAndExistsOnlyAfterTheFirstCommit() {
-        String loc = newLocation();
-        assertThat(Corpora.exists(loc)).isFalse();
-        assertThatThrownBy(() -> Corpora.open(loc)).isInstanceOf(CorpusException.class).hasMessageContaining("ingest");
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
+    private void seed() {
+        try (CorpusWriter w = writer()) {
+            put(w, embedder, "/docs/relu.txt", "relu", "en",
+                    "The ReLU activation returns zero for negative inputs.",
+                    "Dropout randomly zeroes activations during training.");
+            put(w, embedder, "/docs/lora.md", "lora", "en",
+                    "LoRA freezes the pretrained weights and trains low-rank matrices.",
+                    "The rank r of the update controls the number of trainable parameters.");
+            put(w, embedder, "/docs/pt/regularizacao.md", "reg", "pt",
+                    "A regularização L2 penaliza pesos grandes e reduz o overfitting.");
             w.commit();
         }
-        assertThat(Corpora.exists(loc)).isTrue();
+    }
+
+    private SearchResult search(Retriever r, String q, RetrievalMode mode, int k, HitFilter filter) {
+        return r.search(new SearchRequest(q, mode, k, 50, null, null, filter), embedder);
+    }
+
+    private static List<String> ids(SearchResult r) {
+        return r.hits().stream().map(h -> h.chunk().id()).toList();
     }
 
     @Test
-    void aPutIsInvisibleUntilCommitThenFoundByBm25AndByDenseWithTheExactTopHit() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
+    void aCommittedCorpusCountsItsChunksSourcesAndIds() {
+        seed();
+        try (Retriever r = reader()) {
+            assertThat(r.size()).isEqualTo(5);
+            assertThat(r.sources()).extracting(SourceEntry::source)
+                    .containsExactlyInAnyOrder("/docs/relu.txt", "/docs/lora.md", "/docs/pt/regularizacao.md");
+            assertThat(r.chunkIds()).containsExactlyInAnyOrder("relu#0", "relu#1", "lora#0", "lora#1", "reg#0");
+            assertThat(r.embedderId()).isEqualTo(embedder.id());
+            assertThat(r.dimension()).isEqualTo(embedder.dimension());
+            assertThat(r.description()).isNotBlank();
+        }
+    }
+
+    @Test
+    void sourcesRoundTripWithTheirHashOrdinalsAndChunking() {
+        List<StoredChunk> put;
+        try (CorpusWriter w = writer()) {
+            put = put(w, embedder, "/docs/a.txt", "a", "en", "alpha beta gamma", "delta epsilon");
             w.commit();
         }
-        try (CorpusWriter w = writer(loc)) {
-            List<StoredChunk> space = put(w, "/data/space.txt", "space", "en", SPACE);
-            try (Retriever before = Corpora.open(loc)) {
-                assertThat(before.size()).isEqualTo(ZOO.length);
-                assertThat(search(before, "telescope galaxy", RetrievalMode.BM25, 5, HitFilter.NONE, null).hits()).isEmpty();
-                assertThat(search(before, SPACE[0], RetrievalMode.DENSE, 10, HitFilter.NONE, embedder).ids())
-                        .doesNotContain("space#0", "space#1");
+        try (Retriever r = reader()) {
+            SourceEntry s = r.sources().get(0);
+            assertThat(s.source()).isEqualTo("/docs/a.txt");
+            assertThat(s.sha256()).isEqualTo("sha-" + "/docs/a.txt".hashCode() + "-2");
+            assertThat(s.bytes()).isEqualTo(200);
+            assertThat(s.docIds()).containsExactly("a");
+            assertThat(s.ordinals()).containsExactly(put.get(0).ordinal(), put.get(1).ordinal());
+            assertThat(s.chunking()).isEqualTo(CorpusSettings.DEFAULT_CHUNK_TOKENS + "/" + CorpusSettings.DEFAULT_OVERLAP);
+        }
+        try (CorpusWriter w = writer()) {
+            assertThat(w.source("/docs/a.txt")).isNotNull();
+            assertThat(w.docIds()).containsExactly("a");
+            assertThat(w.nextOrdinal()).isGreaterThan(put.get(1).ordinal()); // ordinals are never reused
+        }
+    }
+
+    @Test
+    void changesAreInvisibleUntilCommitAndDiscardedWithoutOne() {
+        seed();
+        try (CorpusWriter w = writer()) {
+            put(w, embedder, "/docs/new.txt", "new", "en", "Quokkas live on Rottnest Island.");
+            try (Retriever r = reader()) {
+                assertThat(search(r, "quokkas rottnest", RetrievalMode.BM25, 3, null).hits()).isEmpty();
             }
+        } // closed without commit
+        try (Retriever r = reader()) {
+            assertThat(r.size()).isEqualTo(5);
+            assertThat(search(r, "quokkas rottnest", RetrievalMode.BM25, 3, null).hits()).isEmpty();
+        }
+        try (CorpusWriter w = writer()) {
+            put(w, embedder, "/docs/new.txt", "new", "en", "Quokkas live on Rottnest Island.");
             w.commit();
-            try (Retriever after = Corpora.open(loc)) {
-                assertThat(after.size()).isEqualTo(ZOO.length + SPACE.length);
-                List<Hit> bm25 = search(after, "telescope galaxy", RetrievalMode.BM25, 5, HitFilter.NONE, null).hits();
-                assertThat(ids(bm25)).containsExactly("space#0");
-                Hit top = bm25.get(0);
-                assertThat(top.chunk()).isEqualTo(space.get(0).chunk());
-                assertThat(top.ordinal()).isEqualTo(space.get(0).ordinal());
-
-                List<Hit> dense = search(after, SPACE[1], RetrievalMode.DENSE, 3, HitFilter.NONE, embedder).hits();
-                assertThat(dense).hasSize(3);
-                assertThat(dense.get(0).chunk().id()).isEqualTo("space#1");
-                assertThat(dense.get(0).score()).isCloseTo(1.0f, within(1e-4f)); // the query is the chunk's own text
-                assertThat(dense.get(0).chunk()).isEqualTo(space.get(1).chunk());
-                for (int i = 1; i < dense.size(); i++) {
-                    assertThat(dense.get(i).score()).isLessThanOrEqualTo(dense.get(i - 1).score());
-                }
-            }
+        }
+        try (Retriever r = reader()) {
+            assertThat(ids(search(r, "quokkas rottnest", RetrievalMode.BM25, 3, null))).containsExactly("new#0");
         }
     }
 
     @Test
-    void denseScoresAreTheInnerProductsOfTheStoredVectors() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
-            w.commit();
+    void bm25FindsOnlyChunksWithTheQueryTerms() {
+        seed();
+        try (Retriever r = reader()) {
+            SearchResult res = search(r, "dropout", RetrievalMode.BM25, 5, null);
+            assertThat(ids(res)).containsExactly("relu#1");
+            assertThat(res.hits().get(0).score()).isPositive();
+            assertThat(search(r, "zzzunknownword", RetrievalMode.BM25, 5, null).hits()).isEmpty();
         }
-        String query = "a long neck in the shade of the galaxy";
-        float[] q = embedder.embed(query);
-        Map<String, Double> expected = new HashMap<>();
-        String[][] all = {ZOO, SPACE};
-        String[] docs = {"zoo", "space"};
-        for (int d = 0; d < all.length; d++) {
-            float[][] v = embedder.embed(List.of(all[d]));
-            for (int i = 0; i < v.length; i++) expected.put(docs[d] + "#" + i, dot(q, v[i]));
+    }
+
+    @Test
+    void denseRanksTheChunkWhoseTextIsTheQueryFirstWithCosineOne() {
+        seed();
+        try (Retriever r = reader()) {
+            String text = "The rank r of the update controls the number of trainable parameters.";
+            SearchResult res = search(r, text, RetrievalMode.DENSE, 3, null);
+            assertThat(res.hits()).hasSize(3);
+            assertThat(res.hits().get(0).chunk().id()).isEqualTo("lora#1");
+            assertThat(res.hits().get(0).score()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+            assertRankedDescending(res);
         }
-        try (Retriever r = Corpora.open(loc)) {
-            List<Hit> hits = search(r, query, RetrievalMode.DENSE, 5, HitFilter.NONE, embedder).hits();
-            assertThat(hits).hasSize(5);
-            for (Hit h : hits) assertThat((double) h.score()).isCloseTo(expected.get(h.chunk().id()), within(1e-4));
+    }
+
+    @Test
+    void hybridKeepsAChunkThatOnlyOneListFound() {
+        seed();
+        try (Retriever r = reader()) {
+            SearchResult res = search(r, "overfitting regularização", RetrievalMode.HYBRID, 2, null);
+            assertThat(ids(res)).first().isEqualTo("reg#0");
+            assertThat(res.hits()).hasSizeLessThanOrEqualTo(2);
+            assertRankedDescending(res);
+        }
+    }
+
+    @Test
+    void kBoundsTheHitsAndRanksStartAtOne() {
+        seed();
+        try (Retriever r = reader()) {
+            for (RetrievalMode mode : RetrievalMode.values()) {
+                SearchResult res = search(r, "the weights activations training", mode, 2, null);
+                assertThat(res.hits()).as(mode.label()).hasSizeBetween(1, 2);
+                for (int i = 0; i < res.hits().size(); i++) assertThat(res.hits().get(i).rank()).isEqualTo(i + 1);
+            }
         }
     }
 
     @Test
     void replacingASourceDropsItsOldChunks() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
+        seed();
+        try (CorpusWriter w = writer()) {
+            put(w, embedder, "/docs/lora.md", "lora", "en", "Adapters are merged into the base model after training.");
             w.commit();
         }
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", "penguins huddle together against the antarctic wind");
-            w.commit();
-        }
-        try (Retriever r = Corpora.open(loc)) {
-            assertThat(r.size()).isEqualTo(1 + SPACE.length);
-            assertThat(r.chunkIds()).containsExactlyInAnyOrder("zoo#0", "space#0", "space#1");
-            assertThat(search(r, "zebra giraffe lions", RetrievalMode.BM25, 5, HitFilter.NONE, null).hits()).isEmpty();
-            List<Hit> hits = search(r, "penguins antarctic", RetrievalMode.HYBRID, 5, HitFilter.NONE, embedder).hits();
-            assertThat(hits.get(0).chunk().text()).contains("penguins");
-            assertThat(ids(hits)).doesNotHaveDuplicates();
-            assertThat(r.sources()).extracting(SourceEntry::source).containsExactlyInAnyOrder("/data/zoo.txt",
-                    "/data/space.txt");
+        try (Retriever r = reader()) {
+            assertThat(r.size()).isEqualTo(4);
+            assertThat(r.chunkIds()).contains("lora#0").doesNotContain("lora#1");
+            assertThat(search(r, "low-rank matrices pretrained", RetrievalMode.BM25, 5, null).hits()).isEmpty();
+            assertThat(ids(search(r, "merged adapters", RetrievalMode.BM25, 5, null))).containsExactly("lora#0");
+            assertThat(r.sources().stream().filter(s -> s.source().equals("/docs/lora.md")).findFirst().orElseThrow()
+                    .ordinals()).hasSize(1);
         }
     }
 
     @Test
-    void removingASourceDropsItsChunksAndItsEntry() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
+    void removingASourceDropsItsChunksFromEveryMode() {
+        seed();
+        try (CorpusWriter w = writer()) {
+            assertThat(w.remove("/docs/relu.txt")).isTrue();
+            assertThat(w.remove("/docs/never-ingested.txt")).isFalse();
             w.commit();
         }
-        try (CorpusWriter w = writer(loc)) {
-            assertThat(w.remove("/data/space.txt")).isTrue();
-            assertThat(w.remove("/data/nowhere.txt")).isFalse();
-            assertThat(w.source("/data/space.txt")).isNull();
-            w.commit();
-        }
-        try (Retriever r = Corpora.open(loc)) {
-            assertThat(r.size()).isEqualTo(ZOO.length);
-            assertThat(r.sources()).extracting(SourceEntry::source).containsExactly("/data/zoo.txt");
-            assertThat(search(r, "telescope galaxy astronauts", RetrievalMode.BM25, 5, HitFilter.NONE, null).hits()).isEmpty();
-            assertThat(search(r, SPACE[0], RetrievalMode.DENSE, 10, HitFilter.NONE, embedder).ids())
-                    .allMatch(id -> id.startsWith("zoo#"));
-        }
-    }
-
-    @Test
-    void filtersRestrictHitsBySourceFileNameDocAndLanguageInEveryMode() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/a/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/b/space.txt", "space", "en", SPACE);
-            put(w, "/data/b/cozinha.txt", "cozinha", "pt", COZINHA);
-            w.commit();
-        }
-        Map<HitFilter, Set<String>> cases = new LinkedHashMap<>();
-        cases.put(new HitFilter(Set.of("/data/b/space.txt"), null, null), Set.of("space"));
-        cases.put(new HitFilter(Set.of("zoo.txt"), null, null), Set.of("zoo"));
-        cases.put(new HitFilter(null, Set.of("cozinha", "zoo"), null), Set.of("cozinha", "zoo"));
-        cases.put(new HitFilter(null, null, Set.of("pt")), Set.of("cozinha"));
-        cases.put(new HitFilter(Set.of("space.txt", "zoo.txt"), null, Set.of("en")), Set.of("space", "zoo"));
-        cases.put(new HitFilter(Set.of("zoo.txt"), null, Set.of("pt")), Set.of());
-        // words from every document, so each mode has something to find in every subset
-        String query = "zebra galaxy feijoada queijo telescope giraffe";
-        try (Retriever r = Corpora.open(loc)) {
-            for (Map.Entry<HitFilter, Set<String>> c : cases.entrySet()) {
-                for (RetrievalMode mode : RetrievalMode.values()) {
-                    List<Hit> hits = search(r, query, mode, 10, c.getKey(), embedder).hits();
-                    Set<String> docs = hits.stream().map(h -> h.chunk().docId()).collect(Collectors.toSet());
-                    assertThat(docs).as("%s %s", mode, c.getKey()).isEqualTo(c.getValue());
-                }
+        try (Retriever r = reader()) {
+            assertThat(r.size()).isEqualTo(3);
+            assertThat(r.sources()).extracting(SourceEntry::source).doesNotContain("/docs/relu.txt");
+            for (RetrievalMode mode : RetrievalMode.values()) {
+                assertThat(ids(search(r, "ReLU dropout activations negative inputs", mode, 5, null)))
+                        .as(mode.label()).doesNotContain("relu#0", "relu#1");
             }
         }
     }
 
     @Test
-    void bm25AnalyzesEachChunkInItsLanguage() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/cozinha.txt", "cozinha", "pt", COZINHA);
-            w.commit();
-        }
-        try (Retriever r = Corpora.open(loc)) {
-            // English stemming: "grazing" and "stretched" meet "grazes" and "stretches"
-            assertThat(search(r, "grazing", RetrievalMode.BM25, 3, HitFilter.NONE, null).ids()).containsExactly("zoo#0");
-            assertThat(search(r, "stretched", RetrievalMode.BM25, 3, HitFilter.NONE, null).ids()).containsExactly("zoo#1");
-            // Brazilian stemming: "queijos" meets "queijo"
-            assertThat(search(r, "queijos", RetrievalMode.BM25, 3, HitFilter.NONE, null).ids()).containsExactly("cozinha#1");
-            // stop words alone find nothing
-            assertThat(search(r, "the of and", RetrievalMode.BM25, 3, HitFilter.NONE, null).hits()).isEmpty();
-        }
-    }
-
-    @Test
-    void hybridRanksByTheFusedScoreWithExactDenseScoresForLexicalOnlyHits() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/space.txt", "space", "en", SPACE);
-            put(w, "/data/cozinha.txt", "cozinha", "pt", COZINHA);
-            w.commit();
-        }
-        String query = "zebra galaxy in the shade";
-        HybridFusion fusion = new HybridFusion(0.4);
-        try (Retriever r = Corpora.open(loc)) {
-            // each side of hybrid reads 3 candidates only: lexical-only hits need their exact dense score
-            SearchRequest req = new SearchRequest(query, RetrievalMode.HYBRID, 3, 3, SearchParams.DEFAULTS, fusion, null);
-            List<Hit> hybrid = r.search(req, embedder).hits();
-            List<Hit> bm25 = r.search(new SearchRequest(query, RetrievalMode.BM25, 3, 3, SearchParams.DEFAULTS, null,
-                    null), null).hits();
-            assertThat(bm25).isNotEmpty();
-            double bmax = bm25.get(0).score();
-            Map<String, Double> lexical = new HashMap<>();
-            for (Hit h : bm25) lexical.put(h.chunk().id(), h.score() / bmax);
-            float[] q = embedder.embed(query);
-            List<Hit> dense = r.search(new SearchRequest(query, RetrievalMode.DENSE, 3, 3, SearchParams.DEFAULTS, null,
-                    null), embedder).hits();
-            Map<String, Double> expected = new HashMap<>();
-            for (Hit h : dense) expected.put(h.chunk().id(), 0.4 * h.score() + 0.6 * lexical.getOrDefault(h.chunk().id(), 0.0));
-            for (Hit h : bm25) {
-                double d = dot(q, embedder.embed(h.chunk().text()));
-                expected.putIfAbsent(h.chunk().id(), 0.4 * d + 0.6 * lexical.get(h.chunk().id()));
+    void filtersRestrictBySourceFileNameDocumentAndLanguageInEveryMode() {
+        seed();
+        try (Retriever r = reader()) {
+            String q = "weights training activations overfitting rank";
+            for (RetrievalMode mode : RetrievalMode.values()) {
+                assertThat(ids(search(r, q, mode, 5, new HitFilter(Set.of("/docs/lora.md"), null, null))))
+                        .as(mode.label()).isNotEmpty().allMatch(id -> id.startsWith("lora#"));
+                assertThat(ids(search(r, q, mode, 5, new HitFilter(Set.of("relu.txt"), null, null))))
+                        .as(mode.label()).isNotEmpty().allMatch(id -> id.startsWith("relu#"));
+                assertThat(ids(search(r, q, mode, 5, new HitFilter(null, Set.of("reg"), null))))
+                        .as(mode.label()).containsExactly("reg#0");
+                assertThat(ids(search(r, q, mode, 5, new HitFilter(null, null, Set.of("pt")))))
+                        .as(mode.label()).containsExactly("reg#0");
+                assertThat(ids(search(r, q, mode, 5, new HitFilter(Set.of("nope.txt"), null, null))))
+                        .as(mode.label()).isEmpty();
             }
-            List<String> order = expected.entrySet().stream()
-                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                    .map(Map.Entry::getKey).limit(3).toList();
-            assertThat(ids(hybrid)).isEqualTo(order);
-            for (Hit h : hybrid) assertThat((double) h.score()).isCloseTo(expected.get(h.chunk().id()), within(1e-4));
-            for (int i = 0; i < hybrid.size(); i++) assertThat(hybrid.get(i).rank()).isEqualTo(i + 1);
         }
     }
 
     @Test
-    void sourcesAndSettingsRoundTripThroughAReopenedWriterAndReader() {
-        String loc = newLocation();
-        List<SourceEntry> written;
-        int next;
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            put(w, "/data/cozinha.txt", "cozinha", "pt", COZINHA);
-            written = w.sources();
-            w.commit();
-            next = w.nextOrdinal();
-        }
-        try (Retriever r = Corpora.open(loc)) {
-            assertThat(r.sources()).containsExactlyInAnyOrderElementsOf(written);
-            assertThat(r.embedderId()).isEqualTo(embedder.id());
-            assertThat(r.dimension()).isEqualTo(embedder.dimension());
-            assertThat(r.size()).isEqualTo(ZOO.length + COZINHA.length);
-            assertThat(r.chunkIds()).containsExactlyInAnyOrder("zoo#0", "zoo#1", "zoo#2", "cozinha#0", "cozinha#1");
-            assertThat(r.about()).isNotEmpty();
-            assertThat(r.description()).isNotBlank();
-            assertThat(r.location()).isEqualTo(loc);
-        }
-        try (CorpusWriter w = writer(loc)) {
-            assertThat(w.sources()).containsExactlyInAnyOrderElementsOf(written);
-            assertThat(w.source("/data/zoo.txt")).isEqualTo(written.stream()
-                    .filter(s -> s.source().equals("/data/zoo.txt")).findFirst().orElseThrow());
-            assertThat(w.docIds()).containsExactlyInAnyOrder("zoo", "cozinha");
-            assertThat(w.chunkTokens()).isEqualTo(CorpusSettings.DEFAULT_CHUNK_TOKENS);
-            assertThat(w.overlapTokens()).isEqualTo(CorpusSettings.DEFAULT_OVERLAP);
-            assertThat(w.language()).isEqualTo("auto");
-            assertThat(w.nextOrdinal()).as("ordinals are never reused").isGreaterThanOrEqualTo(ZOO.length + COZINHA.length);
-            assertThat(next).isGreaterThanOrEqualTo(ZOO.length + COZINHA.length);
+    void aFilteredDenseSearchIsExactAmongThePassingChunks() {
+        seed();
+        try (Retriever r = reader()) {
+            String text = "Dropout randomly zeroes activations during training.";
+            SearchResult res = search(r, text, RetrievalMode.DENSE, 1, new HitFilter(null, Set.of("relu"), null));
+            assertThat(ids(res)).containsExactly("relu#1");
+            assertThat(res.hits().get(0).score()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
         }
     }
 
     @Test
-    void closingAWriterWithoutCommitLeavesTheCommittedStateAndReleasesTheWriter() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            w.commit();
-        }
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/space.txt", "space", "en", SPACE);
-            put(w, "/data/zoo.txt", "zoo", "en", "penguins huddle together against the antarctic wind");
-            // no commit
-        }
-        try (CorpusWriter w = writer(loc)) {
-            assertThat(w.sources()).extracting(SourceEntry::source).containsExactly("/data/zoo.txt");
-            put(w, "/data/cozinha.txt", "cozinha", "pt", COZINHA);
-            w.commit();
-        }
-        try (Retriever r = Corpora.open(loc)) {
-            assertThat(r.chunkIds()).containsExactlyInAnyOrder("zoo#0", "zoo#1", "zoo#2", "cozinha#0", "cozinha#1");
-            assertThat(search(r, "telescope penguins", RetrievalMode.BM25, 5, HitFilter.NONE, null).hits()).isEmpty();
-        }
-    }
-
-    @Test
-    void anotherEmbedderIsRefusedForWritingAndForDenseSearch() {
-        String loc = newLocation();
-        try (CorpusWriter w = writer(loc)) {
-            put(w, "/data/zoo.txt", "zoo", "en", ZOO);
-            w.commit();
-        }
+    void anotherEmbedderIsRefusedForSearchingAndWriting() {
+        seed();
         HashingEmbedder other = new HashingEmbedder("test/other-32", 32);
-        assertThatThrownBy(() -> Corpora.openWriter(loc, other, settings()).close())
-                .isInstanceOf(CorpusException.class).hasMessageContaining("test/other-32").hasMessageContaining(embedder.id());
-        try (Retriever r = Corpora.open(loc)) {
-            for (RetrievalMode mode : List.of(RetrievalMode.DENSE, RetrievalMode.HYBRID)) {
-                assertThatThrownBy(() -> r.search(SearchRequest.of("zebra", mode, 3), other))
-                        .isInstanceOf(CorpusException.class).hasMessageContaining("--embedder");
-            }
-            assertThat(search(r, "zebra", RetrievalMode.BM25, 3, HitFilter.NONE, null).ids()).containsExactly("zoo#0");
+        try (Retriever r = reader()) {
+            assertThatThrownBy(() -> r.search(SearchRequest.of("relu", RetrievalMode.DENSE, 3), other))
+                    .isInstanceOf(CorpusException.class).hasMessageContaining(embedder.id());
         }
-        // the refused writer left the corpus writable
-        try (CorpusWriter w = writer(loc)) {
-            assertThat(w.sources()).hasSize(1);
-        }
+        assertThatThrownBy(() -> Corpora.openWriter(location, other, CorpusSettings.defaults()).close())
+                .isInstanceOf(CorpusException.class).hasMessageContaining(embedder.id());
     }
 
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-        return s;
+    @Test
+    void openingAMissingCorpusIsAnErrorThatSaysHowToMakeOne() {
+        assertThat(Corpora.exists(location)).isFalse();
+        assertThatThrownBy(this::reader).isInstanceOf(CorpusException.class)
+                .hasMessageContaining("ragtune ingest");
+    }
+
+    private static void assertRankedDescending(SearchResult res) {
+        List<Float> scores = res.hits().stream().map(Hit::score).toList();
+        for (int i = 1; i < scores.size(); i++) assertThat(scores.get(i)).isLessThanOrEqualTo(scores.get(i - 1));
     }
 }

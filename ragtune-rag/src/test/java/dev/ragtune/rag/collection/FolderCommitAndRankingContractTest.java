@@ -1,12 +1,12 @@
 package dev.ragtune.rag.collection;
 
-import dev.ragtune.rag.corpus.RetrieverContractTest;
+import dev.ragtune.rag.corpus.CorpusCommitAndRankingContractTest;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seam's contract, on the local folder backend. */
-class FolderBackendContractTest extends RetrieverContractTest {
+/** The seam's commit, abort and ranking contract, on the local folder backend. */
+class FolderCommitAndRankingContractTest extends CorpusCommitAndRankingContractTest {
     @TempDir Path dir;
     private final AtomicInteger next = new AtomicInteger();
 
