@@ -172,7 +172,7 @@ public class CliTest {
         List<String> keys = new java.util.ArrayList<>();
         j.fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactly("question", "answer", "mode", "generator", "attribution", "citations",
-                "contexts", "prompt", "prompt_tokens", "compressed", "timings_ms", "warnings");
+                "contexts", "prompt", "prompt_tokens", "compressed", "timings_ms", "warnings", "evidence");
         List<String> ctx = new java.util.ArrayList<>();
         j.get("contexts").get(0).fieldNames().forEachRemaining(ctx::add);
         assertThat(ctx).containsExactly("n", "chunk_id", "source", "page", "score", "text", "kept_sentences",
