@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragtune.app.cli.AskCommand;
+import dev.ragtune.app.openai.OpenAiApi;
 import dev.ragtune.rag.answer.Answer;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Generator;
@@ -30,6 +31,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code ragtune serve}: a page at {@code /} and a JSON API.
@@ -39,6 +41,7 @@ import java.util.Objects;
  *   <li>{@code GET /api/documents}: the ingested files.</li>
  *   <li>{@code POST /api/ask} {@code {question, k?, mode?, no_rag?}}: the answer as {@code ragtune ask --json}.</li>
  *   <li>{@code GET /api/health}.</li>
+ *   <li>{@code /v1/…}: OpenAI's API ({@link OpenAiApi}).</li>
  * </ul>
  * Errors answer {@code {"error": "..."}} with 400 for bad input and 500 otherwise.
  */
@@ -77,6 +80,11 @@ public final class WebServer implements AutoCloseable {
         app.get("/api/documents", this::documents);
         app.post("/api/documents", this::upload);
         app.post("/api/ask", this::ask);
+        OpenAiApi.register(app, new OpenAiApi.Services(question -> collection.read(c -> {
+            synchronized (this) { // one generation at a time, as /api/ask
+                return question.apply(c);
+            }
+        }), embedder, reranker, generator, noRagGenerator, null), OpenAiApi.Limits.DEFAULTS, Optional.empty());
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(CollectionException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.toString()));
