@@ -64,7 +64,7 @@ public final class AskBench implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         T5Config config = shape.equals("none") ? null : T5Config.forShape(shape); // fail before any work
-        List<String> qs = readQuestions();
+        List<String> qs = readQuestions(questions, n);
         System.out.printf(Locale.ROOT, "ask bench: %d questions, k=%d, collection %s%n", qs.size(), k, collection);
         System.out.println("load before: " + Machine.loadavg());
         try (Retriever c = Corpora.open(collection); Embedder embedder = OnnxEmbedder.allMiniLmL6V2()) {
@@ -132,7 +132,8 @@ public final class AskBench implements Callable<Integer> {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    private List<String> readQuestions() throws IOException {
+    /** The first {@code n} questions of a JSONL file ({@code question}, {@code query} or {@code text} per line). */
+    static List<String> readQuestions(Path questions, int n) throws IOException {
         ObjectMapper json = new ObjectMapper();
         List<String> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(questions, StandardCharsets.UTF_8)) {
