@@ -12,6 +12,7 @@ import dev.ragtune.rag.rerank.Reranker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -91,7 +92,7 @@ public final class OpenAiApi {
      */
     public record Limits(long maxBodyBytes, int maxMessages, int maxQuestionChars, int maxEmbeddingInputs,
                          int maxEmbeddingInputChars) {
-        public static final Limits DEFAULTS = new Limits(1L << 20, 64, 2_000, 256, 32_000);
+        public static final Limits DEFAULTS = new Limits(1_000_000, 64, 2_000, 256, 32_000);
 
         public Limits {
             if (maxBodyBytes < 1 || maxMessages < 1 || maxQuestionChars < 1 || maxEmbeddingInputs < 1
@@ -172,6 +173,9 @@ public final class OpenAiApi {
                 handler.handle(ctx);
             } catch (ApiError e) {
                 fail(ctx, e);
+            } catch (HttpResponseException e) { // Javalin's own bounds (e.g. a chunked body over its request size)
+                fail(ctx, new ApiError(e.getStatus(), "invalid_request_error", null,
+                        e.getStatus() == 413 ? "request_too_large" : null, e.getMessage()));
             } catch (MismatchedInputException e) {
                 String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                         : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
