@@ -6,6 +6,7 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import dev.langchain4j.model.output.Response;
+import dev.langchain4j.store.embedding.CosineSimilarity;
 import dev.ragtune.rag.embed.OnnxEmbedder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,23 +26,13 @@ class RagtuneEmbeddingModelTest {
             AllMiniLmL6V2EmbeddingModel reference = new AllMiniLmL6V2EmbeddingModel();
             for (int i = 0; i < TEXTS.size(); i++) {
                 assertThat(r.content().get(i).vector()).containsExactly(own[i]);
-                float[] ref = reference.embed(TEXTS.get(i)).content().vector();
-                assertThat(cosine(r.content().get(i).vector(), ref)).isGreaterThan(0.999);
+                Embedding ref = reference.embed(TEXTS.get(i)).content();
+                assertThat(CosineSimilarity.between(r.content().get(i), ref)).isGreaterThan(0.999);
             }
             assertThat(model.dimension()).isEqualTo(384);
             assertThat(model.modelName()).isEqualTo(OnnxEmbedder.ALL_MINILM_L6_V2);
             int tokens = TEXTS.stream().mapToInt(embedder::count).sum();
             assertThat(r.tokenUsage().inputTokenCount()).isEqualTo(tokens).isGreaterThan(TEXTS.size() * 5);
         }
-    }
-
-    static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

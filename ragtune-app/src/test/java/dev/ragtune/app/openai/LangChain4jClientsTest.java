@@ -15,32 +15,16 @@ import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.Result;
 import dev.ragtune.langchain4j.RagtuneContentRetriever;
 import dev.ragtune.rag.embed.OnnxEmbedder;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * ragtune's {@code /v1} through LangChain4j's OpenAI models (which ragtune did not write), and a LangChain4j
  * {@code AiServices} assistant whose retrieval augmentor uses ragtune's retriever and whose chat model is ragtune.
  */
-class LangChain4jClientsTest {
-    @TempDir static Path tmp;
-    static OpenAiServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new OpenAiServer(tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class LangChain4jClientsTest extends WithOpenAiServer {
 
     /** An AI service of the README's example. */
     interface Assistant {

@@ -16,24 +16,19 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import dev.ragtune.rag.embed.OnnxEmbedder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** ragtune's {@code /v1} through the official OpenAI Java SDK (com.openai:openai-java), which ragtune did not write. */
-class OpenAiJavaSdkTest {
-    @TempDir static Path tmp;
-    static OpenAiServer server;
+class OpenAiJavaSdkTest extends WithOpenAiServer {
     static OpenAIClient client;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = new OpenAiServer(tmp);
+    static void connect() {
         // the README's example, with the base URL and key of this test's server
         client = OpenAIOkHttpClient.builder()
                 .baseUrl(server.baseUrl())
@@ -42,9 +37,8 @@ class OpenAiJavaSdkTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void disconnect() {
         client.close();
-        server.close();
     }
 
     static ChatCompletionCreateParams question(String q) {

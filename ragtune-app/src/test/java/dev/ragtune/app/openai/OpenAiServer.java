@@ -1,5 +1,7 @@
 package dev.ragtune.app.openai;
 
+import dev.langchain4j.data.embedding.Embedding;
+import dev.langchain4j.store.embedding.CosineSimilarity;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.ExtractiveGenerator;
 import dev.ragtune.rag.answer.Generator;
@@ -69,13 +71,8 @@ final class OpenAiServer implements AutoCloseable {
         embedder.close();
     }
 
+    /** Cosine similarity as LangChain4j computes it. */
     static double cosine(float[] a, float[] b) {
-        double dot = 0, na = 0, nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
+        return CosineSimilarity.between(Embedding.from(a), Embedding.from(b));
     }
 }

@@ -4,12 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ragtune.rag.embed.OnnxEmbedder;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.springframework.ai.document.MetadataMode;
 import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
@@ -18,19 +14,7 @@ import org.springframework.ai.openai.OpenAiEmbeddingOptions;
 import org.springframework.ai.retry.NonTransientAiException;
 
 /** ragtune's {@code /v1} through Spring AI's OpenAI chat and embedding models (no Spring Boot needed). */
-class SpringAiClientTest {
-    @TempDir static Path tmp;
-    static OpenAiServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new OpenAiServer(tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+class SpringAiClientTest extends WithOpenAiServer {
 
     static String root() {
         return server.baseUrl().substring(0, server.baseUrl().length() - "/v1".length());
