@@ -36,7 +36,7 @@ final class ChatCompletions {
 
     /** A checked request: what to ask, whom, and how to shape the reply. */
     private record Plan(String model, String question, List<ChatHistory.Turn> turns, boolean noRag,
-                        Integer maxTokens, List<String> stops) {}
+                        Integer maxTokens, List<String> stops, OpenAiApi.Sampling sampling) {}
 
     /** The reply's text and how it ended, ready to send whole or in pieces. */
     record Reply(String content, String finishReason, Usage usage, List<CitationBody> citations) {}
@@ -139,7 +139,8 @@ final class ChatCompletions {
             throw ApiError.invalid("messages", "the question has " + question.length() + " characters; at most "
                     + limits.maxQuestionChars() + " are accepted");
         }
-        return new Plan(r.model(), question, turns, noRag, maxTokens, stops);
+        return new Plan(r.model(), question, turns, noRag, maxTokens, stops,
+                new OpenAiApi.Sampling(maxTokens, r.temperature(), r.topP(), r.seed()));
     }
 
     private static boolean present(JsonNode n) {
@@ -184,7 +185,8 @@ final class ChatCompletions {
     }
 
     private Reply answer(Plan plan) {
-        Generator model = plan.noRag() ? services.noRagGenerator() : services.generator();
+        Generator model = services.decoding().apply(plan.noRag() ? services.noRagGenerator() : services.generator(),
+                plan.sampling());
         ChatHistory generator = ChatHistory.of(model, plan.turns());
         AskPipeline.Options o = services.options();
         AskPipeline.Options options = new AskPipeline.Options(o.k(), o.candidates(), o.mode(), o.params(),

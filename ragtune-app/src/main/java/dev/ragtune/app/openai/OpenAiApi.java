@@ -52,6 +52,15 @@ public final class OpenAiApi {
         Answer ask(Function<Retriever, Answer> question);
     }
 
+    /** A client's decoding settings for one request (null: not given). */
+    public record Sampling(Integer maxTokens, Double temperature, Double topP, Long seed) {}
+
+    /** Makes a generator decode one request with a client's settings, or gives it back when it cannot. */
+    @FunctionalInterface
+    public interface Decoding {
+        Generator apply(Generator generator, Sampling sampling);
+    }
+
     /**
      * What the API answers with.
      *
@@ -62,14 +71,17 @@ public final class OpenAiApi {
      * @param noRagGenerator the generative model alone, or null when none is loaded ({@value #NO_RAG_MODEL} is then
      *                       not served)
      * @param options        k, candidates and retrieval mode of every question (no-RAG is set per model)
+     * @param decoding       how a request's max_tokens, temperature, top_p and seed reach the generator; null when
+     *                       the generators take none (the reply is still cut to max_tokens)
      */
     public record Services(Corpus corpus, Embedder embedder, Reranker reranker, Generator generator,
-                           Generator noRagGenerator, AskPipeline.Options options) {
+                           Generator noRagGenerator, AskPipeline.Options options, Decoding decoding) {
         public Services {
             Objects.requireNonNull(corpus, "corpus");
             Objects.requireNonNull(embedder, "embedder");
             Objects.requireNonNull(generator, "generator");
             options = options == null ? AskPipeline.Options.defaults() : options;
+            decoding = decoding == null ? (g, s) -> g : decoding;
         }
 
         /** The names {@code GET /v1/models} lists: chat models first, then the embedder. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragtune.app.cli.AskCommand;
 import dev.ragtune.app.openai.OpenAiApi;
+import dev.ragtune.app.wiring.T5AnswerGenerator;
 import dev.ragtune.rag.answer.Answer;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Generator;
@@ -84,7 +85,8 @@ public final class WebServer implements AutoCloseable {
             synchronized (this) { // one generation at a time, as /api/ask
                 return question.apply(c);
             }
-        }), embedder, reranker, generator, noRagGenerator, null), OpenAiApi.Limits.DEFAULTS, Optional.empty());
+        }), embedder, reranker, generator, noRagGenerator, null, (g, s) -> T5AnswerGenerator.withDecoding(g,
+                s.maxTokens(), s.temperature(), s.topP(), s.seed())), OpenAiApi.Limits.DEFAULTS, Optional.empty());
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(CollectionException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         app.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.toString()));

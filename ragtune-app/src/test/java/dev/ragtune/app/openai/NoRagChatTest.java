@@ -31,6 +31,7 @@ class NoRagChatTest {
     @TempDir static Path tmp;
     static OpenAiServer server;
     static final WordModel model = new WordModel();
+    static final List<OpenAiApi.Sampling> decoded = new ArrayList<>();
     static final HttpClient http = HttpClient.newHttpClient();
 
     /** Words are tokens; 60 of them fit its input. */
@@ -66,7 +67,10 @@ class NoRagChatTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new OpenAiServer(tmp, model, OpenAiApi.Limits.DEFAULTS);
+        server = new OpenAiServer(tmp, model, OpenAiApi.Limits.DEFAULTS, (g, s) -> {
+            if (g == model) decoded.add(s); // the settings the server would hand a T5 model (see T5DecodingTest)
+            return g;
+        });
     }
 
     @AfterAll
@@ -77,6 +81,7 @@ class NoRagChatTest {
     @BeforeEach
     void forget() {
         model.prompts.clear();
+        decoded.clear();
     }
 
     static JsonNode chat(String messages, String extra) throws Exception {
@@ -145,5 +150,14 @@ class NoRagChatTest {
         assertThat(r.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
         JsonNode one = chat(user("Capital?"), ",\"stop\":\"Seine\"");
         assertThat(one.at("/choices/0/message/content").asText()).isEqualTo("Paris is the capital of France. It lies on the ");
+    }
+
+    @Test
+    void temperatureTopPSeedAndMaxTokensReachTheModelsDecoding() throws Exception {
+        chat(user("Capital?"), ",\"temperature\":0.7,\"top_p\":0.9,\"seed\":42,\"max_completion_tokens\":5");
+        chat(user("Capital?"), "");
+
+        assertThat(decoded).containsExactly(new OpenAiApi.Sampling(5, 0.7, 0.9, 42L),
+                new OpenAiApi.Sampling(null, null, null, null));
     }
 }

@@ -35,8 +35,11 @@ final class OpenAiServer implements AutoCloseable {
     final Retriever retriever;
     final Javalin app;
 
-    /** @param noRag the generator of {@code ragtune-no-rag}, or null */
-    OpenAiServer(Path tmp, Generator noRag, OpenAiApi.Limits limits) throws IOException {
+    /**
+     * @param noRag    the generator of {@code ragtune-no-rag}, or null
+     * @param decoding how request settings reach the generators, or null for none
+     */
+    OpenAiServer(Path tmp, Generator noRag, OpenAiApi.Limits limits, OpenAiApi.Decoding decoding) throws IOException {
         embedder = OnnxEmbedder.allMiniLmL6V2();
         Path docs = Files.createDirectories(tmp.resolve("docs"));
         Files.writeString(docs.resolve("lora.md"), LORA);
@@ -51,12 +54,12 @@ final class OpenAiServer implements AutoCloseable {
         Generator extractive = new ExtractiveGenerator(embedder, null);
         app = Javalin.create(c -> c.showJavalinBanner = false);
         OpenAiApi.register(app, new OpenAiApi.Services(q -> q.apply(retriever), embedder, null, extractive, noRag,
-                AskPipeline.Options.defaults()), limits, Optional.of(KEY));
+                AskPipeline.Options.defaults(), decoding), limits, Optional.of(KEY));
         app.start("127.0.0.1", 0);
     }
 
     OpenAiServer(Path tmp) throws IOException {
-        this(tmp, null, OpenAiApi.Limits.DEFAULTS);
+        this(tmp, null, OpenAiApi.Limits.DEFAULTS, null);
     }
 
     /** {@code http://127.0.0.1:PORT/v1}, what clients take as their base URL. */

@@ -31,7 +31,7 @@ class RawHttpErrorsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new OpenAiServer(tmp, null, new OpenAiApi.Limits(4096, 4, 200, 3, 100));
+        server = new OpenAiServer(tmp, null, new OpenAiApi.Limits(4096, 4, 200, 3, 100), null);
     }
 
     @AfterAll
