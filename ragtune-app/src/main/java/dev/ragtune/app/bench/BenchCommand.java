@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: each prints the machine load, the speed and the quality measured with it.",
         subcommands = {RetrievalBench.class, FusionBench.class, EmbedBench.class, GenerateBench.class, TrainBench.class, AskBench.class,
-                ChunkBench.class, RerankBench.class, CorpusVectors.class, SolrBench.class, ServeBench.class, FaultBench.class,
+                ChunkBench.class, RerankBench.class, CorpusVectors.class, SolrBench.class, ServeBench.class, FaultBench.class, OpenAiBench.class,
                 CommandLine.HelpCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -11,6 +11,8 @@ import dev.ragtune.app.api.JobStatus;
 import dev.ragtune.app.api.Limits;
 import dev.ragtune.app.api.SearchBody;
 import dev.ragtune.app.api.Wire;
+import dev.ragtune.app.openai.OpenAiApi;
+import dev.ragtune.app.wiring.T5AnswerGenerator;
 import dev.ragtune.rag.answer.Answer;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Generator;
@@ -50,6 +52,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +128,13 @@ public final class WebServer implements AutoCloseable {
         app.get("/app.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(assets.get("/app.css")));
         app.get("/openapi.json", ctx -> ctx.contentType("application/json; charset=utf-8").result(openApi));
         for (Endpoint e : endpoints) app.addHttpHandler(e.method(), e.path(), e.handler());
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status, e.error, e.getMessage()));
+        OpenAiApi.register(app, new OpenAiApi.Services(question -> work(() -> live.read(question::apply)), embedder,
+                reranker, generator, noRagGenerator, null, (g, s) -> T5AnswerGenerator.withDecoding(g, s.maxTokens(),
+                s.temperature(), s.topP(), s.seed())), OpenAiApi.Limits.DEFAULTS, Optional.ofNullable(settings.token()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (ctx.path().startsWith("/v1/")) OpenAiApi.refuse(ctx, e.status, e.error, e.getMessage());
+            else error(ctx, e.status, e.error, e.getMessage());
+        });
         app.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, 400, "bad_request", jsonProblem(e)));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, "bad_request", e.getMessage()));
         app.exception(CorpusException.class, (e, ctx) -> error(ctx, 400, "bad_request", e.getMessage()));
@@ -210,7 +219,9 @@ public final class WebServer implements AutoCloseable {
         HandlerType m = ctx.method();
         boolean changes = m == HandlerType.POST || m == HandlerType.PUT || m == HandlerType.PATCH
                 || m == HandlerType.DELETE;
-        AccessPolicy.Refusal r = access.check(!PUBLIC.contains(ctx.path()), changes, ctx.header("Host"),
+        // /v1 checks its token itself, as OpenAI clients expect (its 401 in OpenAI's error shape)
+        boolean tokenHere = !PUBLIC.contains(ctx.path()) && !ctx.path().startsWith("/v1/");
+        AccessPolicy.Refusal r = access.check(tokenHere, changes, ctx.header("Host"),
                 ctx.header("Origin"), ctx.header("Sec-Fetch-Site"), ctx.header("Authorization"));
         if (r != null) throw new ApiException(r.status(), r.error(), r.message());
     }

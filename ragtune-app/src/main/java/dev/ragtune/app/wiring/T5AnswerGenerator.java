@@ -28,6 +28,7 @@ public final class T5AnswerGenerator implements Generator {
     private final int maxInputTokens;
     private final String id;
     private final LoraAdapter adapter;
+    private final boolean owner;
 
     /** Takes ownership of model and tokenizer: {@link #close()} closes them. */
     public T5AnswerGenerator(String id, T5Model model, T5Tokenizer tokenizer, GenerationConfig config, int maxInputTokens) {
@@ -52,6 +53,38 @@ public final class T5AnswerGenerator implements Generator {
         this.config = Objects.requireNonNull(config, "config");
         if (maxInputTokens < 16) throw new IllegalArgumentException("max input tokens must be >= 16, was " + maxInputTokens);
         this.maxInputTokens = maxInputTokens;
+        this.owner = true;
+    }
+
+    private T5AnswerGenerator(T5AnswerGenerator shared, GenerationConfig config) {
+        this.adapter = shared.adapter;
+        this.id = shared.id;
+        this.model = shared.model;
+        this.tokenizer = shared.tokenizer;
+        this.config = config;
+        this.maxInputTokens = shared.maxInputTokens;
+        this.owner = false;
+    }
+
+    /**
+     * {@code g} decoding one request with a client's settings (OpenAI's {@code max_tokens}, {@code temperature},
+     * {@code top_p}, {@code seed}) when it is a T5 model: a view sharing its model, which closing does not close.
+     * {@code maxNewTokens} lowers the configured bound, never raises it; a temperature above 0 (or a top_p below 1,
+     * OpenAI's default temperature being 1) samples with that seed; temperature 0 or none keeps the configured
+     * decoding. Any other generator comes back unchanged.
+     */
+    public static Generator withDecoding(Generator g, Integer maxNewTokens, Double temperature, Double topP, Long seed) {
+        if (!(g instanceof T5AnswerGenerator t5)) return g;
+        GenerationConfig c = t5.config;
+        if (maxNewTokens != null) c = c.withMaxNewTokens(Math.max(1, Math.min(maxNewTokens, c.maxNewTokens())));
+        boolean sample = temperature != null ? temperature > 0 : topP != null && topP < 1;
+        if (sample) c = c.withSampling(temperature != null ? temperature : 1.0, 0, topP != null ? topP : 1.0, seed);
+        return new T5AnswerGenerator(t5, c);
+    }
+
+    /** How this generator decodes. */
+    public GenerationConfig config() {
+        return config;
     }
 
     @Override
@@ -106,6 +139,7 @@ public final class T5AnswerGenerator implements Generator {
 
     @Override
     public void close() {
+        if (!owner) return; // a view of withDecoding: the model belongs to the generator it was made from
         try (T5Model m = model; T5Tokenizer t = tokenizer; LoraAdapter a = adapter) {
             // closes the adapter, then the tokenizer, then the model
         }

@@ -98,4 +98,10 @@ class LayeringTest {
     void theWebServerReachesModelsOnlyThroughTheWiring() {
         assertThat(violations(main("ragtune-app"), "dev/ragtune/app/web/", List.of("dev.ragtune.model"))).isEmpty();
     }
+
+    @Test
+    void theOpenAiApiSeesOnlyTheSeamAndTheAnswerPipeline() {
+        assertThat(violations(main("ragtune-app"), "dev/ragtune/app/openai/", List.of("dev.ragtune.model",
+                "dev.ragtune.app.web", "dev.ragtune.app.cli", "dev.ragtune.rag.collection"))).isEmpty();
+    }
 }

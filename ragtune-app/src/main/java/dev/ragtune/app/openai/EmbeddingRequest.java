@@ -1,0 +1,6 @@
+package dev.ragtune.app.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** {@code POST /v1/embeddings}: {@code input} is a string or an array of strings. */
+record EmbeddingRequest(String model, JsonNode input, String encodingFormat, Integer dimensions, String user) {}
