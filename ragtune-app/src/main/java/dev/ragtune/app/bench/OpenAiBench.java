@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ragtune.app.cli.Progress;
+import dev.ragtune.app.web.ServeSettings;
 import dev.ragtune.app.web.WebServer;
 import dev.ragtune.rag.answer.ExtractiveGenerator;
 import dev.ragtune.rag.corpus.Corpora;
@@ -76,8 +77,9 @@ public final class OpenAiBench implements Callable<Integer> {
                 rounds, batch, collection);
         System.out.println("load before: " + Machine.loadavg());
         try (Embedder embedder = OnnxEmbedder.allMiniLmL6V2();
-             WebServer server = new WebServer(collection, embedder, null, new ExtractiveGenerator(embedder, null), null)
-                     .start("127.0.0.1", 0)) {
+             WebServer server = new WebServer(collection.toString(), embedder, null,
+                     new ExtractiveGenerator(embedder, null), null,
+                     ServeSettings.local(collection.resolve("uploads"))).start()) {
             base = "http://127.0.0.1:" + server.port();
             List<String> texts = chunkTexts(qs, embedder);
             embeddings(embedder, texts);

@@ -3,6 +3,7 @@ package dev.ragtune.app.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ragtune.app.web.ServeSettings;
 import dev.ragtune.app.web.WebServer;
 import dev.ragtune.rag.answer.ExtractiveGenerator;
 import dev.ragtune.rag.embed.OnnxEmbedder;
@@ -21,8 +22,9 @@ class ServeRegistersV1Test {
     @Test
     void theWebServerListsTheOpenAiModels() throws Exception {
         try (OnnxEmbedder embedder = OnnxEmbedder.allMiniLmL6V2();
-             WebServer server = new WebServer(tmp.resolve("col"), embedder, null, new ExtractiveGenerator(embedder, null),
-                     null).start("127.0.0.1", 0)) {
+             WebServer server = new WebServer(tmp.resolve("col").toString(), embedder, null,
+                     new ExtractiveGenerator(embedder, null), null,
+                     ServeSettings.local(tmp.resolve("col").resolve("uploads"))).start()) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + server.port() + "/v1/models")).build(),
                     HttpResponse.BodyHandlers.ofString());
