@@ -20,12 +20,24 @@ class SpringAiClientTest extends WithOpenAiServer {
         return server.baseUrl().substring(0, server.baseUrl().length() - "/v1".length());
     }
 
-    static OpenAiChatModel chatModel(String key) {
-        // the README's example, with the address and key of this test's server
-        var api = org.springframework.ai.openai.api.OpenAiApi.builder()
+    /**
+     * The README's example, with the address and key of this test's server, and the JDK's HTTP client chosen
+     * explicitly: Spring picks Jetty's client when one is on the class path and needs Jetty 12's, but this class path
+     * carries Jetty 11's (Javalin's server and SolrJ).
+     */
+    static org.springframework.ai.openai.api.OpenAiApi api(String key) {
+        return org.springframework.ai.openai.api.OpenAiApi.builder()
                 .baseUrl(root())
                 .apiKey(key)
+                .restClientBuilder(org.springframework.web.client.RestClient.builder()
+                        .requestFactory(new org.springframework.http.client.JdkClientHttpRequestFactory()))
+                .webClientBuilder(org.springframework.web.reactive.function.client.WebClient.builder()
+                        .clientConnector(new org.springframework.http.client.reactive.JdkClientHttpConnector()))
                 .build();
+    }
+
+    static OpenAiChatModel chatModel(String key) {
+        var api = api(key);
         var chat = OpenAiChatModel.builder().openAiApi(api)
                 .defaultOptions(OpenAiChatOptions.builder().model("ragtune").build()).build();
         return chat;
@@ -51,7 +63,7 @@ class SpringAiClientTest extends WithOpenAiServer {
 
     @Test
     void theEmbeddingModelGivesRagtunesVectors() {
-        var api = org.springframework.ai.openai.api.OpenAiApi.builder().baseUrl(root()).apiKey(OpenAiServer.KEY).build();
+        var api = api(OpenAiServer.KEY);
         var model = new OpenAiEmbeddingModel(api, MetadataMode.EMBED,
                 OpenAiEmbeddingOptions.builder().model(OnnxEmbedder.ALL_MINILM_L6_V2).build());
         String text = "Inverse document frequency favours rare terms.";
