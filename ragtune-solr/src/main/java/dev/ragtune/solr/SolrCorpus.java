@@ -10,6 +10,7 @@ import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.index.Neighbor;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.Hit;
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import dev.ragtune.rag.retrieve.SearchResult;
 import java.util.ArrayList;
@@ -212,7 +213,7 @@ public final class SolrCorpus implements Retriever {
                 List<Neighbor> dense = dense(q, request.candidates(), request.params(), request.filter(), chunks);
                 List<Neighbor> lexical = lexical(request.query(), request.candidates(), request.filter(), chunks, vectors);
                 final float[] qv = q;
-                ranked = request.fusion().fuse(dense, lexical, request.k(), id -> dot(qv, vectors.get(id)));
+                ranked = request.fusion().fuse(dense, lexical, request.k(), id -> HybridFusion.denseScore(qv, vectors.get(id)));
             }
         }
         long t2 = System.nanoTime();
@@ -308,13 +309,6 @@ public final class SolrCorpus implements Retriever {
         if (!filter.docIds().isEmpty()) query.addFilterQuery(ChunkDocs.anyOf(ChunkDocs.DOC_ID, filter.docIds()));
         if (!filter.languages().isEmpty()) query.addFilterQuery(ChunkDocs.anyOf(ChunkDocs.LANGUAGE, filter.languages()));
         return query;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        if (b == null) return Double.NaN;
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-        return s;
     }
 
     @Override

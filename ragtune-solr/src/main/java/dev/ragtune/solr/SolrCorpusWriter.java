@@ -186,13 +186,6 @@ public final class SolrCorpusWriter implements CorpusWriter {
     }
 
     @Override
-    public Set<String> docIds() {
-        Set<String> ids = new HashSet<>();
-        for (SourceEntry s : sources.values()) ids.addAll(s.docIds());
-        return ids;
-    }
-
-    @Override
     public int nextOrdinal() {
         return nextOrdinal++;
     }

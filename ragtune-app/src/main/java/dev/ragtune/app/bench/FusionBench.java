@@ -75,7 +75,7 @@ public final class FusionBench implements Callable<Integer> {
                 List<Neighbor> bm25 = neighbors(c.search(q.question(), RetrievalMode.BM25, depth, depth,
                         SearchParams.DEFAULTS, null).hits());
                 for (int f = 0; f < fusions.size(); f++) {
-                    List<Neighbor> top = fusions.get(f).fuse(dense, bm25, 10, id -> dot(qv, c.vector(id)));
+                    List<Neighbor> top = fusions.get(f).fuse(dense, bm25, 10, id -> HybridFusion.denseScore(qv, c.vector(id)));
                     int first = 0;
                     for (int r = 0; r < top.size() && first == 0; r++) {
                         if (relevant(q, c.chunk(top.get(r).id()).chunk())) first = r + 1;
@@ -110,12 +110,5 @@ public final class FusionBench implements Callable<Integer> {
         List<Neighbor> out = new ArrayList<>(hits.size());
         for (Hit h : hits) out.add(new Neighbor(h.ordinal(), h.score()));
         return out;
-    }
-
-    private static double dot(float[] a, float[] b) {
-        if (b == null) return Double.NaN;
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-        return s;
     }
 }

@@ -271,7 +271,7 @@ public final class Collection implements Retriever {
             case DENSE -> denseSearch(qv, k, request, passing);
             case BM25 -> lexicalSearch(query, k, passing);
             case HYBRID -> request.fusion().fuse(denseSearch(qv, depth, request, passing),
-                    lexicalSearch(query, depth, passing), k, id -> dot(qv, table.vector(id)));
+                    lexicalSearch(query, depth, passing), k, id -> HybridFusion.denseScore(qv, table.vector(id)));
         };
         long t2 = System.nanoTime();
         List<Hit> hits = new ArrayList<>(ranked.size());
@@ -301,7 +301,7 @@ public final class Collection implements Retriever {
         PriorityQueue<Neighbor> heap = new PriorityQueue<>(
                 (a, b) -> a.score() != b.score() ? Float.compare(a.score(), b.score()) : Integer.compare(b.id(), a.id()));
         for (int id : passing) {
-            Neighbor n = new Neighbor(id, (float) dot(q, table.vector(id)));
+            Neighbor n = new Neighbor(id, (float) HybridFusion.denseScore(q, table.vector(id)));
             if (heap.size() < k) heap.add(n);
             else if (n.score() > heap.peek().score()) {
                 heap.poll();
@@ -329,7 +329,7 @@ public final class Collection implements Retriever {
      */
     private List<Neighbor> agreeingWithStoredVectors(float[] q, List<Neighbor> hits) {
         for (Neighbor n : hits) {
-            double expected = dot(q, table.vector(n.id()));
+            double expected = HybridFusion.denseScore(q, table.vector(n.id()));
             if (!(Math.abs(expected - n.score()) <= SCORE_TOLERANCE)) {
                 throw new CollectionException("dense index " + layout.dense(manifest.generation()) + " is damaged: it "
                         + "scores chunk " + n.id() + " " + n.score() + " but the chunk's stored vector gives " + expected
@@ -337,13 +337,6 @@ public final class Collection implements Retriever {
             }
         }
         return hits;
-    }
-
-    static double dot(float[] a, float[] b) {
-        if (b == null) return Double.NaN;
-        double s = 0;
-        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-        return s;
     }
 
     @Override

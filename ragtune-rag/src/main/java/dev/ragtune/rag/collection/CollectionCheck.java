@@ -1,5 +1,6 @@
 package dev.ragtune.rag.collection;
 
+import dev.ragtune.rag.retrieve.HybridFusion;
 import dev.ragtune.rag.corpus.StoredChunk;
 import dev.ragtune.rag.corpus.SourceEntry;
 import dev.ragtune.rag.index.Neighbor;
@@ -158,7 +159,7 @@ public final class CollectionCheck {
             boolean found = false;
             for (Neighbor n : dense.search(v, DEPTH, SearchParams.DEFAULTS)) {
                 float[] stored = table.vector(n.id());
-                if (stored == null || Math.abs(Collection.dot(v, stored) - n.score()) > Collection.SCORE_TOLERANCE) wrongScores++;
+                if (stored == null || Math.abs(HybridFusion.denseScore(v, stored) - n.score()) > Collection.SCORE_TOLERANCE) wrongScores++;
                 if (n.id() == c.ordinal()) found = true;
             }
             if (!found) missed++;

@@ -223,14 +223,6 @@ public final class CollectionWriter implements CorpusWriter {
         return List.copyOf(sources.values());
     }
 
-    /** Doc ids in use, by any source. */
-    @Override
-    public Set<String> docIds() {
-        Set<String> ids = new HashSet<>();
-        for (SourceEntry s : sources.values()) ids.addAll(s.docIds());
-        return ids;
-    }
-
     /** Hands out the next chunk ordinal. */
     @Override
     public int nextOrdinal() {

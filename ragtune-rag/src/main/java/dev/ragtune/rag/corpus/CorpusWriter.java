@@ -1,5 +1,6 @@
 package dev.ragtune.rag.corpus;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -18,7 +19,11 @@ public interface CorpusWriter extends AutoCloseable {
     List<SourceEntry> sources();
 
     /** Document ids in use by any source. */
-    Set<String> docIds();
+    default Set<String> docIds() {
+        Set<String> ids = new HashSet<>();
+        for (SourceEntry s : sources()) ids.addAll(s.docIds());
+        return ids;
+    }
 
     /** Hands out the next chunk ordinal (never reused). */
     int nextOrdinal();

@@ -110,6 +110,17 @@ public record HybridFusion(Kind kind, double denseWeight, int rrfK) {
         return s.endsWith(".") ? s + "0" : s;
     }
 
+    /**
+     * The exact dense score of a stored vector for {@code fuse}'s {@code denseScoreOf}: the inner product with the
+     * query (cosine, both being normalized), or NaN when the vector is unknown (null).
+     */
+    public static double denseScore(float[] query, float[] stored) {
+        if (stored == null) return Double.NaN;
+        double s = 0;
+        for (int i = 0; i < query.length; i++) s += query[i] * stored[i];
+        return s;
+    }
+
     /** How many results each side should return for a fused top k: {@code max(50, 5k)}. */
     public static int candidatesFor(int k) {
         return Math.max(50, 5 * k);
