@@ -230,6 +230,10 @@ public final class IngestCommand implements Callable<Integer> {
         if (m != null) params.put("m", m.toString());
         if (beamWidth != null) params.put("beamWidth", beamWidth.toString());
         String kind = index == null ? "flat" : index;
+        if ((shards != null || replicas != null) && !Corpora.isUri(collection)) {
+            throw new IllegalArgumentException("--shards and --replicas are for SolrCloud collections (solr://…); "
+                    + collection + " is a local folder");
+        }
         if ((shards != null && shards < 1) || (replicas != null && replicas < 1)) {
             throw new IllegalArgumentException("--shards and --replicas must be >= 1");
         }

@@ -87,6 +87,14 @@ public class CliTest {
     }
 
     @Test
+    void shardsAndReplicasOnALocalFolderAreAUsageErrorNotIgnored() {
+        Run r = run("ingest", "--collection", tmp.resolve("never-made").toString(), "--shards", "2", lecture.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--shards and --replicas are for SolrCloud collections");
+        assertThat(tmp.resolve("never-made")).doesNotExist();
+    }
+
+    @Test
     void aCollectionUriNoBackendServesIsOneLineNamingIt() {
         Run r = run("search", "--collection", "nosuch://host:1/docs", "ReLU");
         assertThat(r.code()).isEqualTo(1);

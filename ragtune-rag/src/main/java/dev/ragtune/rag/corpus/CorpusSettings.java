@@ -59,7 +59,4 @@ public record CorpusSettings(String index, Map<String, String> indexParams, bool
         return overlap == 0 ? DEFAULT_OVERLAP : overlap;
     }
 
-    public CorpusSettings withLanguage(String l) {
-        return new CorpusSettings(index, indexParams, indexGiven, chunkTokens, overlap, l, shards, replicas);
-    }
 }

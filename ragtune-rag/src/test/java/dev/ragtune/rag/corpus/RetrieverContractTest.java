@@ -38,7 +38,7 @@ public abstract class RetrieverContractTest {
     }
 
     protected CorpusWriter writer() {
-        return Corpora.openWriter(location, embedder, CorpusSettings.defaults().withLanguage("auto"));
+        return Corpora.openWriter(location, embedder, CorpusSettings.defaults());
     }
 
     protected Retriever reader() {
