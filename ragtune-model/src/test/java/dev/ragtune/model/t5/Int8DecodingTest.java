@@ -153,45 +153,160 @@ class Int8DecodingTest {
     /** A top-2 logit gap below this is a near-tie that int8 rounding may flip (the golden model has one at 0.009). */
     private static final float NEAR_TIE = 0.05f;
 
-    @Test
-    void teacherForcedOnTheGoldenLabelsInt8AgreesWithFp32On95PercentOfTokensAndKeepsTheLikelihood() {
+    /** The golden labels' teacher-forced cases: for each row of batch3, batch2 and long1, its source and its labels. */
+    private static List<long[][]> forcedCases() {
         SafetensorsReader cases = Golden.cases();
+        List<long[][]> out = new java.util.ArrayList<>();
+        for (String c : List.of("batch3", "batch2", "long1")) {
+            long[] ids = cases.readLongs(c + ".input_ids");
+            long[] mask = cases.readLongs(c + ".attention_mask");
+            long[] labels = cases.readLongs(c + ".labels");
+            int width = (int) cases.info(c + ".input_ids").shape()[1];
+            int labelWidth = (int) cases.info(c + ".labels").shape()[1];
+            for (int row = 0; row < ids.length / width; row++) {
+                int n = 0;
+                while (n < width && mask[row * width + n] == 1) {
+                    n++;
+                }
+                int m = 0;
+                while (m < labelWidth && labels[row * labelWidth + m] != -100) {
+                    m++;
+                }
+                out.add(new long[][] {java.util.Arrays.copyOfRange(ids, row * width, row * width + n),
+                        java.util.Arrays.copyOfRange(labels, row * labelWidth, row * labelWidth + m)});
+            }
+        }
+        return out;
+    }
+
+    /** Teacher-forced log-probabilities of every label position of {@link #forcedCases}, concatenated. */
+    private static List<float[]> forcedLogProbs(T5Model model) {
+        List<float[]> out = new java.util.ArrayList<>();
+        for (long[][] c : forcedCases()) {
+            out.addAll(List.of(ForcedDecoding.logProbs(model, c[0], c[1])));
+        }
+        return out;
+    }
+
+    private static float topTwoGap(float[] x) {
+        float t1 = Float.NEGATIVE_INFINITY;
+        float t2 = Float.NEGATIVE_INFINITY;
+        for (float v : x) {
+            if (v > t1) {
+                t2 = t1;
+                t1 = v;
+            } else if (v > t2) {
+                t2 = v;
+            }
+        }
+        return t1 - t2;
+    }
+
+    private static int agreement(List<float[]> a, List<float[]> b) {
         int agree = 0;
-        int total = 0;
-        double llChange = 0;
+        for (int t = 0; t < a.size(); t++) {
+            agree += ForcedDecoding.argmax(a.get(t)) == ForcedDecoding.argmax(b.get(t)) ? 1 : 0;
+        }
+        return agree;
+    }
+
+    /**
+     * The issue's yardstick (≥ 99 % agreement on the golden cases) is not reachable at 8 bits on this model: 17 of its
+     * 163 label positions have fp32 top-2 log-probabilities closer than 0.06 (the tiny random model is unsure), and
+     * the 0.4 % per-weight rounding of int8 flips 4 of them. What this test holds the int8 step to: ≥ 97 % agreement,
+     * every flip at such a near-tie, and the likelihood kept.
+     */
+    @Test
+    void teacherForcedOnTheGoldenLabelsInt8KeepsFp32sArgmaxExceptAtNearTiesAndKeepsTheLikelihood() {
+        List<long[][]> cases = forcedCases();
+        List<float[]> a;
+        List<float[]> b;
         try (T5Model fp32 = T5Model.load(Golden.tinyModel(), Device.cpu());
              T5Model int8 = T5Model.load(Golden.tinyModel(), Device.cpu())) {
             int8.useInt8Decoder(1);
-            for (String c : List.of("batch3", "batch2", "long1")) {
-                long[] ids = cases.readLongs(c + ".input_ids");
-                long[] mask = cases.readLongs(c + ".attention_mask");
-                long[] labels = cases.readLongs(c + ".labels");
-                int width = (int) cases.info(c + ".input_ids").shape()[1];
-                int labelWidth = (int) cases.info(c + ".labels").shape()[1];
-                for (int row = 0; row < ids.length / width; row++) {
-                    int n = 0;
-                    while (n < width && mask[row * width + n] == 1) {
-                        n++;
-                    }
-                    int m = 0;
-                    while (m < labelWidth && labels[row * labelWidth + m] != -100) {
-                        m++;
-                    }
-                    long[] src = java.util.Arrays.copyOfRange(ids, row * width, row * width + n);
-                    long[] tgt = java.util.Arrays.copyOfRange(labels, row * labelWidth, row * labelWidth + m);
-                    float[][] a = ForcedDecoding.logProbs(fp32, src, tgt);
-                    float[][] b = ForcedDecoding.logProbs(int8, src, tgt);
-                    for (int t = 0; t < tgt.length; t++) {
-                        agree += ForcedDecoding.argmax(a[t]) == ForcedDecoding.argmax(b[t]) ? 1 : 0;
-                        llChange += b[t][(int) tgt[t]] - a[t][(int) tgt[t]];
-                        total++;
-                    }
-                }
+            a = forcedLogProbs(fp32);
+            b = forcedLogProbs(int8);
+        }
+        assertThat(a).as("label tokens of batch3, batch2, long1").hasSize(14 + 9 + 140);
+        List<long[]> labels = cases.stream().map(c -> c[1]).toList();
+        long[] flat = labels.stream().flatMapToLong(java.util.Arrays::stream).toArray();
+        double llChange = 0;
+        for (int t = 0; t < a.size(); t++) {
+            llChange += b.get(t)[(int) flat[t]] - a.get(t)[(int) flat[t]];
+            if (ForcedDecoding.argmax(a.get(t)) != ForcedDecoding.argmax(b.get(t))) {
+                assertThat(topTwoGap(a.get(t))).as("label position %d flipped by int8", t).isLessThan(NEAR_TIE_FORCED);
             }
         }
-        assertThat(total).as("label tokens of batch3, batch2, long1").isEqualTo(14 + 9 + 140);
-        assertThat((double) agree / total).isGreaterThanOrEqualTo(0.95);
-        assertThat(Math.abs(llChange / total)).as("mean log-likelihood change per token").isLessThan(0.02);
+        assertThat((double) agreement(a, b) / a.size()).isGreaterThanOrEqualTo(0.97);
+        assertThat(Math.abs(llChange / a.size())).as("mean log-likelihood change per token").isLessThan(0.02);
+    }
+
+    /** A teacher-forced fp32 top-2 log-probability gap below this is a near-tie (17 of the 163 golden positions). */
+    private static final float NEAR_TIE_FORCED = 0.06f;
+
+    /** The golden model with each int8-decoded weight rounded to a symmetric per-row grid of {@code bits} bits. */
+    private Path roundedModel(int bits) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("bits" + bits));
+        Files.copy(Golden.tinyModel().resolve("config.json"), dir.resolve("config.json"));
+        SafetensorsReader r = SafetensorsReader.open(Golden.tinyModel().resolve("model.safetensors"));
+        float levels = (1 << (bits - 1)) - 1;
+        try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+            Map<String, NDArray> out = new LinkedHashMap<>();
+            for (String k : r.tensors().keySet()) {
+                NDArray w = r.load(m, k);
+                boolean quantized = k.equals("lm_head.weight") || (k.startsWith("decoder.") && k.endsWith(".weight")
+                        && w.getShape().dimension() == 2 && !k.contains("relative_attention_bias"));
+                if (quantized) {
+                    long[] s = w.getShape().getShape();
+                    float[] v = w.toFloatArray();
+                    for (int i = 0; i < s[0]; i++) {
+                        int base = (int) (i * s[1]);
+                        float max = 0;
+                        for (int j = 0; j < s[1]; j++) {
+                            max = Math.max(max, Math.abs(v[base + j]));
+                        }
+                        float scale = max / levels;
+                        for (int j = 0; j < s[1] && scale > 0; j++) {
+                            v[base + j] = scale * Math.round(v[base + j] / scale);
+                        }
+                    }
+                    w = m.create(v, new Shape(s));
+                }
+                out.put(k, w);
+            }
+            SafetensorsWriter.write(dir.resolve("model.safetensors"), out, Map.of("format", "pt"));
+        }
+        return dir;
+    }
+
+    /**
+     * Where the shortfall comes from: the fp32 path on weights merely rounded to 8 bits flips the same near-ties as
+     * the int8 step (so the kernel adds no error of its own), and agreement climbs with the width of the grid to
+     * 100 % at 16 bits. The sweep is printed; docs/BENCHMARKS.md quotes it.
+     */
+    @Test
+    void theInt8ShortfallIsTheRoundingOfEightBitsNotTheKernel() throws IOException {
+        List<float[]> reference;
+        List<float[]> int8;
+        try (T5Model fp32 = T5Model.load(Golden.tinyModel(), Device.cpu());
+             T5Model q = T5Model.load(Golden.tinyModel(), Device.cpu())) {
+            q.useInt8Decoder(1);
+            reference = forcedLogProbs(fp32);
+            int8 = forcedLogProbs(q);
+        }
+        Map<Integer, Integer> sweep = new java.util.TreeMap<>();
+        for (int bits : new int[] {6, 7, 8, 9, 10, 12, 16}) {
+            try (T5Model rounded = T5Model.load(roundedModel(bits), Device.cpu())) {
+                sweep.put(bits, agreement(reference, forcedLogProbs(rounded)));
+            }
+        }
+        StringBuilder line = new StringBuilder("teacher-forced argmax agreement with fp32 of 163 golden positions:");
+        sweep.forEach((bits, n) -> line.append(String.format(" %d-bit %d (%.1f%%);", bits, n, 100.0 * n / 163)));
+        System.out.println(line + " int8 step " + agreement(reference, int8));
+        assertThat(Math.abs(sweep.get(8) - agreement(reference, int8))).as("8-bit rounding vs the int8 step")
+                .isLessThanOrEqualTo(1);
+        assertThat(sweep.get(16)).isEqualTo(reference.size());
+        assertThat(sweep.get(6)).isLessThan(sweep.get(8));
     }
 
     @Test
