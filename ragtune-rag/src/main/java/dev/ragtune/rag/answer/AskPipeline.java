@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Question → retrieve candidates → optional cross-encoder re-rank → top k → prompt within budget → generate →
@@ -76,6 +77,17 @@ public final class AskPipeline {
     }
 
     public Answer ask(String question, Options options) {
+        return ask(question, options, null);
+    }
+
+    /**
+     * Answers, telling {@code onText} the generated text piece by piece while it is written (see
+     * {@link Generator#generate(GenerationRequest, Consumer)}; {@link AnswerTextStream} turns the pieces into the
+     * answer's text as it becomes sure). An exception thrown by {@code onText} stops the generation and leaves here.
+     *
+     * @param onText null to generate without streaming
+     */
+    public Answer ask(String question, Options options, Consumer<String> onText) {
         if (question == null || question.isBlank()) {
             throw new IllegalArgumentException("the question is empty: ask something, e.g. \"Como reduzir overfitting?\"");
         }
@@ -88,7 +100,7 @@ public final class AskPipeline {
             Prompt prompt = builder.noRag(question.strip());
             if (prompt.questionTruncated()) warnings.add("the question was longer than the model's input and was cut");
             long g0 = System.nanoTime();
-            Generation g = generator.generate(new GenerationRequest(question, prompt.text(), List.of()));
+            Generation g = generate(new GenerationRequest(question, prompt.text(), List.of()), onText);
             long g1 = System.nanoTime();
             return new Answer(question, Citations.strip(g.text()), "no-rag", generator.id(), List.of(), "none",
                     List.of(), prompt, new Answer.Timings(0, 0, 0, ms(g0 - p0), ms(g1 - g0), ms(g1 - t0)), warnings);
@@ -131,7 +143,7 @@ public final class AskPipeline {
         }
         long g0 = System.nanoTime();
         Generation g = hits.isEmpty() ? new Generation("", List.of())
-                : generator.generate(new GenerationRequest(question, prompt.text(), prompt.contexts()));
+                : generate(new GenerationRequest(question, prompt.text(), prompt.contexts()), onText);
         long g1 = System.nanoTime();
         if (hits.isEmpty()) warnings.add("nothing was retrieved: the collection has no passage for this question");
 
@@ -152,6 +164,10 @@ public final class AskPipeline {
                 ms(g1 - g0), ms(g1 - t0));
         return new Answer(question, Citations.strip(g.text()), generator.mode(), generator.id(), citations, attribution,
                 prompt.contexts(), prompt, t, warnings, g.evidence());
+    }
+
+    private Generation generate(GenerationRequest request, Consumer<String> onText) {
+        return onText == null ? generator.generate(request) : generator.generate(request, onText);
     }
 
     private static double ms(long nanos) {

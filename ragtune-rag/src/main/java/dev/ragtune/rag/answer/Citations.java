@@ -35,7 +35,30 @@ final class Citations {
 
     /** The answer without citation markers. */
     static String strip(String answer) {
-        return MARKER.matcher(answer).replaceAll("").replaceAll("\\s+([.,;:!?])", "$1").replaceAll("\\s{2,}", " ").strip();
+        return tidy(withoutMarkers(answer));
+    }
+
+    /** {@code text} with every complete {@code [n]} / {@code [n, m]} marker taken out, nothing else changed. */
+    static String withoutMarkers(String text) {
+        return MARKER.matcher(text).replaceAll("");
+    }
+
+    /** No white space before punctuation, runs of white space as one space, none at either end. */
+    static String tidy(String text) {
+        return text.replaceAll("\\s+([.,;:!?])", "$1").replaceAll("\\s{2,}", " ").strip();
+    }
+
+    /**
+     * Where the last {@code [} of {@code text} starts a marker that is not finished yet (e.g. {@code "… [1, 2"}), or
+     * -1 when text that follows cannot make a marker of anything in {@code text} that is not one already.
+     */
+    static int openMarker(CharSequence text) {
+        for (int i = text.length() - 1; i >= 0; i--) {
+            if (text.charAt(i) != '[') continue;
+            Matcher m = MARKER.matcher(text).region(i, text.length());
+            return !m.lookingAt() && m.hitEnd() ? i : -1;
+        }
+        return -1;
     }
 
     /**
