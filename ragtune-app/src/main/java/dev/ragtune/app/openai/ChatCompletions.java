@@ -2,18 +2,22 @@ package dev.ragtune.app.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ragtune.rag.answer.Answer;
+import dev.ragtune.rag.answer.AnswerTextStream;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Citation;
 import dev.ragtune.rag.answer.Generator;
+import dev.ragtune.rag.corpus.CorpusException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/chat/completions}: the last user message is the question, earlier turns go before the prompt
@@ -25,6 +29,7 @@ import java.util.UUID;
 final class ChatCompletions {
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
     private static final int MAX_STOP = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(ChatCompletions.class);
 
     private final OpenAiApi.Services services;
     private final OpenAiApi.Limits limits;
@@ -38,23 +43,23 @@ final class ChatCompletions {
     private record Plan(String model, String question, List<ChatHistory.Turn> turns, boolean noRag,
                         Integer maxTokens, List<String> stops, OpenAiApi.Sampling sampling) {}
 
-    /** The reply's text and how it ended, ready to send whole or in pieces. */
+    /** The reply's text and how it ended. */
     record Reply(String content, String finishReason, Usage usage, List<CitationBody> citations) {}
 
     void handle(Context ctx, byte[] body) throws IOException {
         ChatRequest request = Wire.JSON.readValue(body, ChatRequest.class);
         Plan plan = check(request);
-        Reply reply = answer(plan);
         String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         if (request.streaming()) {
-            stream(ctx, id, created, plan.model(), reply, request.includeUsage());
-        } else {
-            ChatCompletion.Choice choice = new ChatCompletion.Choice(0,
-                    new ChatCompletion.ResponseMessage("assistant", reply.content(), null), null, reply.finishReason());
-            OpenAiApi.send(ctx, 200, new ChatCompletion(id, "chat.completion", created, plan.model(), null,
-                    List.of(choice), reply.usage(), reply.citations()));
+            stream(ctx, plan, new ChunkEvents(ctx, id, created, plan.model()), request.includeUsage());
+            return;
         }
+        Reply reply = answer(plan, () -> {}, null);
+        ChatCompletion.Choice choice = new ChatCompletion.Choice(0,
+                new ChatCompletion.ResponseMessage("assistant", reply.content(), null), null, reply.finishReason());
+        OpenAiApi.send(ctx, 200, new ChatCompletion(id, "chat.completion", created, plan.model(), null,
+                List.of(choice), reply.usage(), reply.citations()));
     }
 
     private Plan check(ChatRequest r) {
@@ -184,26 +189,49 @@ final class ChatCompletions {
         return out;
     }
 
-    private Reply answer(Plan plan) {
+    /**
+     * Answers {@code plan}. {@code onStart} runs once a worker has taken the question, before retrieval. With
+     * {@code onReply}, the reply's text is told to it while the model writes it, in parts that no later text can
+     * change (markers and white space settled by {@link AnswerTextStream}, stop sequences and max_tokens by
+     * {@link ReplyCut}); the parts joined are the reply's content, the same as without {@code onReply}.
+     *
+     * @param onReply null to generate without streaming
+     */
+    private Reply answer(Plan plan, Runnable onStart, Consumer<String> onReply) {
         Generator model = services.decoding().apply(plan.noRag() ? services.noRagGenerator() : services.generator(),
                 plan.sampling());
         ChatHistory generator = ChatHistory.of(model, plan.turns());
         AskPipeline.Options o = services.options();
         AskPipeline.Options options = new AskPipeline.Options(o.k(), o.candidates(), o.mode(), o.params(),
                 plan.noRag(), o.template(), o.fusion(), o.filter());
-        Answer a = services.corpus().ask(retriever -> new AskPipeline(plan.noRag() ? null : retriever,
-                services.embedder(), services.reranker(), generator).ask(plan.question(), options));
+        ReplyCut cut = new ReplyCut(plan.stops(), plan.maxTokens(), generator::countTokens);
+        AnswerTextStream text = new AnswerTextStream();
+        Answer a = services.corpus().ask(retriever -> {
+            onStart.run();
+            AskPipeline pipeline = new AskPipeline(plan.noRag() ? null : retriever, services.embedder(),
+                    services.reranker(), generator);
+            return onReply == null ? pipeline.ask(plan.question(), options)
+                    : pipeline.ask(plan.question(), options, piece -> onReply.accept(cut.next(text.next(piece))));
+        });
         List<CitationBody> citations = a.citations().stream().map(CitationBody::of).toList();
-        String content = withMarkers(a.text(), a.citations());
-        String finish = "stop";
-        int cut = firstStop(content, plan.stops());
-        if (cut >= 0) content = content.substring(0, cut);
-        if (plan.maxTokens() != null && generator.countTokens(content) > plan.maxTokens()) {
-            content = firstTokens(content, plan.maxTokens(), generator);
-            finish = "length";
+        String whole = withMarkers(a.text(), a.citations());
+        if (onReply == null) {
+            cut.next(whole);
+        } else {
+            String rest = text.finish();
+            if (!whole.startsWith(text.text())) { // a generator whose pieces are not its text: what was sent stays
+                LOG.warn("the streamed pieces of {} do not join to its answer; the stream's text differs",
+                        generator.id());
+            }
+            onReply.accept(cut.next(rest + (whole.startsWith(text.text()) ? whole.substring(text.text().length())
+                    : "")));
         }
+        String last = cut.finish();
+        if (onReply != null) onReply.accept(last);
+        String content = cut.released();
         int promptTokens = generator.historyTokens() + a.prompt().tokens();
-        return new Reply(content, finish, Usage.chat(promptTokens, generator.countTokens(content)), citations);
+        return new Reply(content, cut.finishReason(), Usage.chat(promptTokens, generator.countTokens(content)),
+                citations);
     }
 
     /** The answer with one {@code [n]} marker per cited passage at its end, e.g. {@code "… adapters. [1][2]"}. */
@@ -212,28 +240,6 @@ final class ChatCompletions {
         StringBuilder out = new StringBuilder(text.stripTrailing()).append(' ');
         for (Citation c : citations) out.append('[').append(c.n()).append(']');
         return out.toString();
-    }
-
-    private static int firstStop(String text, List<String> stops) {
-        int first = -1;
-        for (String s : stops) {
-            int at = text.indexOf(s);
-            if (at >= 0 && (first < 0 || at < first)) first = at;
-        }
-        return first;
-    }
-
-    /** The longest run of whole word pieces from the start whose tokens stay within {@code max}. */
-    static String firstTokens(String text, int max, Generator counter) {
-        List<String> pieces = pieces(text);
-        int lo = 0;
-        int hi = pieces.size();
-        while (lo < hi) { // the token count grows with the number of pieces: search the last that fits
-            int mid = (lo + hi + 1) >>> 1;
-            if (counter.countTokens(String.join("", pieces.subList(0, mid)).stripTrailing()) <= max) lo = mid;
-            else hi = mid - 1;
-        }
-        return String.join("", pieces.subList(0, lo)).stripTrailing();
     }
 
     /** {@code text} cut before each word that follows white space; the pieces joined are {@code text} again. */
@@ -245,43 +251,132 @@ final class ChatCompletions {
         return out;
     }
 
-    private static void stream(Context ctx, String id, long created, String model, Reply reply, boolean includeUsage)
-            throws IOException {
-        ctx.status(200).contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no");
-        OutputStream out = ctx.res().getOutputStream();
-        List<ChatChunk> chunks = new ArrayList<>();
-        chunks.add(chunk(id, created, model, new ChatChunk.Delta("assistant", ""), null));
-        for (String piece : pieces(reply.content())) {
-            chunks.add(chunk(id, created, model, new ChatChunk.Delta(null, piece), null));
-        }
-        chunks.add(chunk(id, created, model, new ChatChunk.Delta(null, null), reply.finishReason()));
-        if (includeUsage) {
-            chunks.add(new ChatChunk(id, "chat.completion.chunk", created, model, null, List.of(), reply.usage(), null));
-        }
-        ChatChunk last = chunks.remove(chunks.size() - 1);
-        chunks.add(new ChatChunk(last.id(), last.object(), last.created(), last.model(), null, last.choices(),
-                last.usage(), reply.citations()));
+    /**
+     * Streams the answer to {@code plan} as OpenAI does: the role chunk once a worker has the question, the reply's
+     * text while it is generated, then the finish chunk, the usage chunk when asked, ragtune's citations on the last
+     * chunk and {@code [DONE]}. A refusal before the first chunk (busy, bad request) is an HTTP error; a failure after
+     * it is an error event and no {@code [DONE]}; a client that went away stops the generation.
+     */
+    private void stream(Context ctx, Plan plan, ChunkEvents events, boolean includeUsage) {
         try {
-            for (ChatChunk c : chunks) event(out, Wire.JSON.writeValueAsString(c));
-            event(out, "[DONE]");
-        } catch (UncheckedIOException e) {
-            return; // the client went away: nothing to answer
+            Reply reply = answer(plan, events::start, events::content);
+            events.end(reply, includeUsage);
+        } catch (RuntimeException e) {
+            if (events.gone()) {
+                LOG.debug("a streamed chat completion's client went away: {}", e.getMessage());
+            } else if (!events.started()) {
+                throw e; // nothing sent yet: the API answers with the error's status
+            } else {
+                events.fail(e);
+            }
         }
         ctx.skipRemainingHandlers();
     }
 
-    private static ChatChunk chunk(String id, long created, String model, ChatChunk.Delta delta, String finish) {
-        return new ChatChunk(id, "chat.completion.chunk", created, model, null,
-                List.of(new ChatChunk.Choice(0, delta, null, finish)), null, null);
+    /** The {@code data:} events of one streamed chat completion, and whether its client is still there. */
+    private static final class ChunkEvents {
+        private final Context ctx;
+        private final String id;
+        private final long created;
+        private final String model;
+        private OutputStream out;
+        private volatile boolean gone;
+
+        ChunkEvents(Context ctx, String id, long created, String model) {
+            this.ctx = ctx;
+            this.id = id;
+            this.created = created;
+            this.model = model;
+        }
+
+        boolean started() {
+            return out != null;
+        }
+
+        boolean gone() {
+            return gone;
+        }
+
+        /** Commits the 200 and sends the role chunk. */
+        void start() {
+            ctx.status(200).contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache")
+                    .header("X-Accel-Buffering", "no");
+            try {
+                out = ctx.res().getOutputStream();
+            } catch (IOException e) {
+                gone = true;
+                throw new ClientGone(e);
+            }
+            send(chunk(new ChatChunk.Delta("assistant", ""), null));
+        }
+
+        /** Sends reply text, a chunk per word; throws {@link ClientGone} once the client has left. */
+        void content(String text) {
+            if (gone) throw new ClientGone(null);
+            for (String piece : pieces(text)) send(chunk(new ChatChunk.Delta(null, piece), null));
+        }
+
+        void end(Reply reply, boolean includeUsage) {
+            List<ChatChunk> chunks = new ArrayList<>();
+            chunks.add(chunk(new ChatChunk.Delta(null, null), reply.finishReason()));
+            if (includeUsage) {
+                chunks.add(new ChatChunk(id, "chat.completion.chunk", created, model, null, List.of(), reply.usage(),
+                        null));
+            }
+            ChatChunk last = chunks.remove(chunks.size() - 1);
+            chunks.add(new ChatChunk(last.id(), last.object(), last.created(), last.model(), null, last.choices(),
+                    last.usage(), reply.citations()));
+            for (ChatChunk c : chunks) send(c);
+            write("[DONE]");
+        }
+
+        /** Ends the stream with OpenAI's error object instead of {@code [DONE]}. */
+        void fail(RuntimeException e) {
+            ApiError error;
+            if (e instanceof ApiError api) {
+                error = api;
+            } else if (e instanceof IllegalArgumentException || e instanceof CorpusException) {
+                error = ApiError.invalid(null, e.getMessage());
+            } else {
+                LOG.error("a streamed chat completion failed", e);
+                error = new ApiError(500, "server_error", null, null,
+                        "the server failed on this request; its log has the details");
+            }
+            try {
+                write(Wire.JSON.writeValueAsString(error.body()));
+            } catch (IOException | ClientGone ignored) {
+                // the client is gone too: nobody left to tell
+            }
+        }
+
+        private ChatChunk chunk(ChatChunk.Delta delta, String finish) {
+            return new ChatChunk(id, "chat.completion.chunk", created, model, null,
+                    List.of(new ChatChunk.Choice(0, delta, null, finish)), null, null);
+        }
+
+        private void send(ChatChunk chunk) {
+            try {
+                write(Wire.JSON.writeValueAsString(chunk));
+            } catch (IOException e) {
+                throw new IllegalStateException("could not write a chunk", e);
+            }
+        }
+
+        private void write(String data) {
+            try {
+                out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (IOException e) {
+                gone = true;
+                throw new ClientGone(e);
+            }
+        }
     }
 
-    private static void event(OutputStream out, String data) {
-        try {
-            out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("the client went away", e);
+    /** The client of a stream closed its connection: thrown out of the generator to stop it. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone(IOException cause) {
+            super(cause == null ? "the client went away" : cause.getMessage(), cause);
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * A generator that sees the earlier turns of a chat before the prompt the ask pipeline builds. The turns take at
@@ -93,6 +94,12 @@ final class ChatHistory implements Generator {
     @Override
     public Generation generate(GenerationRequest request) {
         return inner.generate(new GenerationRequest(request.question(), history + request.prompt(), request.contexts()));
+    }
+
+    @Override
+    public Generation generate(GenerationRequest request, Consumer<String> onText) {
+        return inner.generate(new GenerationRequest(request.question(), history + request.prompt(), request.contexts()),
+                onText);
     }
 
     /** The wrapped generator belongs to the server. */

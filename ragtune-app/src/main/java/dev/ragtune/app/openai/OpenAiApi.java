@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * Errors answer OpenAI's {@code {"error":{"message","type","param","code"}}}: 401 without the token when one is set
  * (clients send their API key as {@code Authorization: Bearer}), 400 for malformed or unsupported requests, 404 for
- * an unknown model, 413 for a body over the bound, 500 (with no detail; the log has it) for a failure of the server.
+ * an unknown model, 413 for a body over the bound, 503 when no worker is free, 500 (with no detail; the log has it)
+ * for a failure of the server.
  */
 public final class OpenAiApi {
     public static final String RAG_MODEL = "ragtune";
@@ -49,7 +50,15 @@ public final class OpenAiApi {
      */
     @FunctionalInterface
     public interface Corpus {
+        /** @throws Busy when no worker is free to take the question (the client gets a 503) */
         Answer ask(Function<Retriever, Answer> question);
+    }
+
+    /** The server has no worker free for a question now; the client may try again later. */
+    public static final class Busy extends RuntimeException {
+        public Busy(String message) {
+            super(message);
+        }
     }
 
     /** A client's decoding settings for one request (null: not given). */
@@ -185,6 +194,8 @@ public final class OpenAiApi {
                 handler.handle(ctx);
             } catch (ApiError e) {
                 fail(ctx, e);
+            } catch (Busy e) {
+                fail(ctx, new ApiError(503, "server_error", null, "server_busy", e.getMessage()));
             } catch (HttpResponseException e) { // Javalin's own bounds (e.g. a chunked body over its request size)
                 fail(ctx, new ApiError(e.getStatus(), "invalid_request_error", null,
                         e.getStatus() == 413 ? "request_too_large" : null, e.getMessage()));

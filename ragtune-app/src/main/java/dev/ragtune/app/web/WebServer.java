@@ -128,7 +128,7 @@ public final class WebServer implements AutoCloseable {
         app.get("/app.css", ctx -> ctx.contentType("text/css; charset=utf-8").result(assets.get("/app.css")));
         app.get("/openapi.json", ctx -> ctx.contentType("application/json; charset=utf-8").result(openApi));
         for (Endpoint e : endpoints) app.addHttpHandler(e.method(), e.path(), e.handler());
-        OpenAiApi.register(app, new OpenAiApi.Services(question -> work(() -> live.read(question::apply)), embedder,
+        OpenAiApi.register(app, new OpenAiApi.Services(question -> workForV1(() -> live.read(question::apply)), embedder,
                 reranker, generator, noRagGenerator, null, (g, s) -> T5AnswerGenerator.withDecoding(g, s.maxTokens(),
                 s.temperature(), s.topP(), s.seed())), OpenAiApi.Limits.DEFAULTS, Optional.ofNullable(settings.token()));
         app.exception(ApiException.class, (e, ctx) -> {
@@ -313,6 +313,16 @@ public final class WebServer implements AutoCloseable {
             return task.get();
         } finally {
             workers.release();
+        }
+    }
+
+    /** {@link #work} for {@code /v1}: busy is the OpenAI API's own 503. */
+    private <T> T workForV1(Supplier<T> task) {
+        try {
+            return work(task);
+        } catch (ApiException e) {
+            if (e.status == 503) throw new OpenAiApi.Busy(e.getMessage());
+            throw e;
         }
     }
 
