@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 /**
  * A {@code /v1} server for tests: three short documents in a fresh local collection, all-MiniLM-L6-v2, the extractive
@@ -40,6 +41,15 @@ final class OpenAiServer implements AutoCloseable {
      * @param decoding how request settings reach the generators, or null for none
      */
     OpenAiServer(Path tmp, Generator noRag, OpenAiApi.Limits limits, OpenAiApi.Decoding decoding) throws IOException {
+        this(tmp, null, noRag, limits, decoding, null);
+    }
+
+    /**
+     * @param generator the generator of {@code ragtune}, or null for the extractive answerer
+     * @param workers   questions answered at once (none waits: busy at once), or null for no bound
+     */
+    OpenAiServer(Path tmp, Generator generator, Generator noRag, OpenAiApi.Limits limits, OpenAiApi.Decoding decoding,
+                 Semaphore workers) throws IOException {
         embedder = OnnxEmbedder.allMiniLmL6V2();
         Path docs = Files.createDirectories(tmp.resolve("docs"));
         Files.writeString(docs.resolve("lora.md"), LORA);
@@ -51,9 +61,17 @@ final class OpenAiServer implements AutoCloseable {
             w.commit();
         }
         retriever = Corpora.open(location);
-        Generator extractive = new ExtractiveGenerator(embedder, null);
+        Generator answerer = generator != null ? generator : new ExtractiveGenerator(embedder, null);
         app = Javalin.create(c -> c.showJavalinBanner = false);
-        OpenAiApi.register(app, new OpenAiApi.Services(q -> q.apply(retriever), embedder, null, extractive, noRag,
+        OpenAiApi.Corpus corpus = workers == null ? q -> q.apply(retriever) : q -> {
+            if (!workers.tryAcquire()) throw new OpenAiApi.Busy("all workers are busy; try again later");
+            try {
+                return q.apply(retriever);
+            } finally {
+                workers.release();
+            }
+        };
+        OpenAiApi.register(app, new OpenAiApi.Services(corpus, embedder, null, answerer, noRag,
                 AskPipeline.Options.defaults(), decoding), limits, Optional.of(KEY));
         app.start("127.0.0.1", 0);
     }
