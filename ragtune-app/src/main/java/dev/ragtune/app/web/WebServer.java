@@ -14,6 +14,7 @@ import dev.ragtune.app.api.Wire;
 import dev.ragtune.app.openai.OpenAiApi;
 import dev.ragtune.app.wiring.T5AnswerGenerator;
 import dev.ragtune.rag.answer.Answer;
+import dev.ragtune.rag.answer.AnswerTextStream;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Generator;
 import dev.ragtune.rag.corpus.Corpora;
@@ -56,6 +57,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -268,11 +270,16 @@ public final class WebServer implements AutoCloseable {
         Prepared p = prepare(askRequest(ctx));
         ctx.status(200).contentType("text/event-stream; charset=utf-8").header("X-Accel-Buffering", "no");
         OutputStream out = ctx.res().getOutputStream();
+        AnswerTextStream text = new AnswerTextStream(); // token events carry the answer's text, without raw markers
+        Consumer<String> token = t -> {
+            if (!t.isEmpty()) event(out, "token", Map.of("text", t));
+        };
         try {
             Answer a = work(() -> live.read(c -> new AskPipeline(
                     new Announcing(c, hits -> event(out, "retrieved", SearchBody.of(null, hits))), embedder, reranker,
-                    new Streamed(p.generator(), text -> event(out, "token", Map.of("text", text))))
+                    new Streamed(p.generator(), piece -> token.accept(text.next(piece))))
                     .ask(p.question(), p.options())));
+            token.accept(text.finish());
             event(out, "answer", AnswerBody.of(a));
         } catch (ClientGone e) {
             LOG.debug("a streamed answer's client went away: {}", e.getMessage()); // nobody left to tell
