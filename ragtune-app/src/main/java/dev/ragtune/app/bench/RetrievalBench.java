@@ -340,6 +340,34 @@ public final class RetrievalBench implements Callable<Integer> {
             ratios.add(String.format(Locale.ROOT, "| %s | %s | %.3f / %.3f | %.2fx | %.2fx | %.2fx |", name, setting,
                     o.recall(), f.recall(), f.p50() / o.p50(), o.qps() / f.qps(), o.qps() / (threads * f.batchQps1())));
         }
+        if (index instanceof FlatIndex) {
+            double b1 = batchQps(index, params, 1);
+            double bt = batchQps(index, params, threads);
+            out.printf(Locale.ROOT, "| %s | %s, searchAll (batch of all queries) | ragtune | | | | | %.0f (batch) | %.0f | |%n",
+                    name, setting, bt, b1);
+            if (!theirs.isEmpty()) {
+                Measured f = Measured.median(theirs);
+                ratios.add(String.format(Locale.ROOT, "| %s | %s, batch vs batch | | | %.2fx (%d threads) | %.2fx (1 thread) |",
+                        name, setting, bt / f.qps(), threads, b1 / f.batchQps1()));
+            }
+        }
+    }
+
+    /** QPS of {@link VectorIndex#searchAll} over all queries in one call on a pool of {@code t} threads, best of 3. */
+    private double batchQps(VectorIndex index, SearchParams params, int t) throws Exception {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(t);
+        try {
+            pool.submit(() -> index.searchAll(queries, k, params)).get(); // warm-up
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r < 3; r++) {
+                long t0 = System.nanoTime();
+                pool.submit(() -> index.searchAll(queries, k, params)).get();
+                best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+            }
+            return queries.length / best;
+        } finally {
+            pool.shutdown();
+        }
     }
 
     private Measured measure(VectorIndex index, SearchParams params) throws Exception {

@@ -35,25 +35,38 @@ final class ExactTopK {
      * marks removed slots.
      */
     void scan(ScanStore blocks, int[] ids, boolean[] deleted) {
-        int src = sources.size();
-        sources.add(blocks);
-        int bs = blocks.blockSize();
-        if (acc.length < bs) acc = new float[bs];
-        int n = blocks.size();
-        double threshold = lowerBounds.threshold();
+        int src = source(blocks);
+        if (acc.length < blocks.blockSize()) acc = new float[blocks.blockSize()];
         for (int b = 0, nb = blocks.blockCount(); b < nb; b++) {
             blocks.scoreBlock(b, query, acc);
-            int base = b * bs;
-            int lanes = Math.min(bs, n - base);
-            for (int v = 0; v < lanes; v++) {
-                int slot = base + v;
-                double f = acc[v];
-                double e = queryNorm * blocks.errorCoef(slot);
-                if (f + e >= threshold && (deleted == null || !deleted[slot])) {
-                    addCandidate(src, slot, ids[slot], f + e);
-                    lowerBounds.offer(f - e);
-                    threshold = lowerBounds.threshold();
-                }
+            accept(src, blocks, b, acc, ids, deleted);
+        }
+    }
+
+    /** Registers a store this search will {@link #accept} scores of; returns its number. */
+    int source(ScanStore blocks) {
+        sources.add(blocks);
+        return sources.size() - 1;
+    }
+
+    /**
+     * Takes the approximate scores {@code acc} of this query against block {@code block} of source {@code src}
+     * (as {@link ScanStore#scoreBlock} or {@link ScanStore#scoreBlockGroup} wrote them) and keeps every live vector
+     * that could still be among the k best.
+     */
+    void accept(int src, ScanStore blocks, int block, float[] acc, int[] ids, boolean[] deleted) {
+        int bs = blocks.blockSize();
+        int base = block * bs;
+        int lanes = Math.min(bs, blocks.size() - base);
+        double threshold = lowerBounds.threshold();
+        for (int v = 0; v < lanes; v++) {
+            int slot = base + v;
+            double f = acc[v];
+            double e = queryNorm * blocks.errorCoef(slot);
+            if (f + e >= threshold && (deleted == null || !deleted[slot])) {
+                addCandidate(src, slot, ids[slot], f + e);
+                lowerBounds.offer(f - e);
+                threshold = lowerBounds.threshold();
             }
         }
     }

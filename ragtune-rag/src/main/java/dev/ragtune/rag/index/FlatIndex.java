@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -196,6 +199,65 @@ public final class FlatIndex implements VectorIndex {
             return top.result();
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Exactly {@link #search} for each query (same ids, order and scores), computed as a blocked queries × vectors
+     * product: each block of the scan store is read once per group of {@link BlockKernel#QUERIES} queries (while it
+     * sits in the core's cache) instead of once per query, then every query keeps and rescores its candidates as a
+     * single search does. Groups of {@value #TASK_QUERIES} queries are split across the fork-join pool this is called
+     * from ({@link ForkJoinPool#commonPool()} when called from outside one).
+     */
+    @Override
+    public List<List<Neighbor>> searchAll(float[][] queries, int k, SearchParams params) {
+        if (queries == null) throw new IllegalArgumentException("queries must not be null");
+        for (float[] q : queries) VectorChecks.checkQuery(q, k, dimension);
+        lock.readLock().lock();
+        try {
+            checkOpen();
+            ExactTopK[] tops = new ExactTopK[queries.length];
+            List<ForkJoinTask<?>> tasks = new ArrayList<>();
+            for (int from = 0; from < queries.length; from += TASK_QUERIES) {
+                int start = from;
+                int end = Math.min(queries.length, from + TASK_QUERIES);
+                tasks.add(ForkJoinTask.adapt(() -> scanGroups(queries, start, end, k, tops)));
+            }
+            ForkJoinTask.invokeAll(tasks);
+            List<List<Neighbor>> out = new ArrayList<>(queries.length);
+            for (ExactTopK top : tops) out.add(top.result());
+            return out;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Queries per fork-join task of {@link #searchAll}: several kernel groups share each block while it is cached. */
+    static final int TASK_QUERIES = 8 * BlockKernel.QUERIES;
+
+    private void scanGroups(float[][] queries, int from, int to, int k, ExactTopK[] tops) {
+        BlockKernel kernel = BlockKernel.forThisJvm();
+        int g = BlockKernel.QUERIES;
+        int groups = (to - from + g - 1) / g;
+        float[][] qts = new float[groups][dimension * g];
+        int[] src = new int[to - from];
+        for (int i = from; i < to; i++) {
+            tops[i] = new ExactTopK(k, queries[i]);
+            src[i - from] = tops[i].source(vectors);
+        }
+        for (int gi = 0; gi < groups; gi++) {
+            int start = from + gi * g;
+            BlockKernel.transpose(queries, start, Math.min(g, to - start), dimension, qts[gi]);
+        }
+        float[][] acc = new float[g][vectors.blockSize()];
+        for (int b = 0, nb = vectors.blockCount(); b < nb; b++) {
+            for (int gi = 0; gi < groups; gi++) {
+                vectors.scoreBlockGroup(kernel, b, qts[gi], acc);
+                int start = from + gi * g;
+                for (int i = 0, m = Math.min(g, to - start); i < m; i++) {
+                    tops[start + i].accept(src[start + i - from], vectors, b, acc[i], ids, deleted);
+                }
+            }
         }
     }
 

@@ -100,4 +100,9 @@ final class Int8Blocks extends ScanStore {
             acc[v] *= scales[base + v];
         }
     }
+
+    @Override
+    void scoreBlockGroup(BlockKernel kernel, int block, float[] qt, float[][] acc) {
+        kernel.int8(codes[block], blockSize, dimension, blockSize, scales, block * blockSize, qt, acc);
+    }
 }

@@ -64,6 +64,20 @@ abstract class ScanStore {
      */
     abstract void scoreBlock(int block, float[] query, float[] acc);
 
+    /**
+     * Approximate inner products of a group of {@link BlockKernel#QUERIES} queries, transposed into {@code qt} (see
+     * {@link BlockKernel}), with every vector of block {@code block}: query i's into {@code acc[i][0..blockSize)}. The
+     * values obey the same error bound as {@link #scoreBlock}. This default scores one query at a time; layouts
+     * with a blocked product override it.
+     */
+    void scoreBlockGroup(BlockKernel kernel, int block, float[] qt, float[][] acc) {
+        float[] q = new float[dimension];
+        for (int i = 0; i < BlockKernel.QUERIES; i++) {
+            for (int j = 0; j < dimension; j++) q[j] = qt[j * BlockKernel.QUERIES + i];
+            scoreBlock(block, q, acc[i]);
+        }
+    }
+
     /** The error coefficient of a float scan of {@code vector}: {@link ExactRescorer#errorFactor} times its norm. */
     static double floatScanCoef(float[] vector) {
         return ExactRescorer.errorFactor(vector.length) * ExactRescorer.norm(vector);

@@ -5,12 +5,11 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 /**
- * Spherical k-means for the IVF coarse quantizer: k-means++ seeding (on at most 16·k points), Lloyd iterations that
+ * Spherical k-means for the IVF coarse quantizer: random seeding (k distinct points, as FAISS), Lloyd iterations that
  * assign by largest inner product and re-normalize each centroid to unit length; an empty cluster is re-seeded with
  * a random point. Deterministic for a given seed and input order, whatever the number of threads.
  *
- * <p>Speed: the seeding scores the pool against each new centroid with the block scan (one vectorized pass instead
- * of a scalar double dot per point), and the assignment of each Lloyd iteration, the bulk of the work (points ×
+ * <p>Speed: the assignment of each Lloyd iteration, the bulk of the work (points ×
  * centroids × dimension), runs on the common fork-join pool in chunks of points, each with its own accumulator.
  */
 final class SphericalKMeans {
@@ -55,13 +54,39 @@ final class SphericalKMeans {
     /** Points per task of {@link #assignAll}: enough work per task to dwarf the scheduling. */
     private static final int ASSIGN_CHUNK = 512;
 
-    /** {@code assign[i] = nearest(blocks, k, points[i])} for every point, chunks of points in parallel. */
+    /**
+     * {@code assign[i]} = the centroid (in {@code blocks}, {@code k} of them) with the largest inner product with
+     * {@code points[i]}, for every point: chunks of points in parallel, each chunk scoring groups of
+     * {@link BlockKernel#QUERIES} points against each centroid block with the blocked product.
+     */
     static void assignAll(VectorBlocks blocks, int k, float[][] points, int[] assign) {
         int chunks = (points.length + ASSIGN_CHUNK - 1) / ASSIGN_CHUNK;
+        BlockKernel kernel = BlockKernel.forThisJvm();
+        int dim = blocks.dimension;
+        int g = BlockKernel.QUERIES;
+        int bs = blocks.blockSize();
         IntStream.range(0, chunks).parallel().forEach(c -> {
-            float[] acc = new float[blocks.blockSize()];
-            for (int i = c * ASSIGN_CHUNK, end = Math.min(points.length, i + ASSIGN_CHUNK); i < end; i++) {
-                assign[i] = nearest(blocks, k, points[i], acc);
+            float[] qt = new float[dim * g];
+            float[][] acc = new float[g][bs];
+            float[] bestScore = new float[g];
+            for (int i = c * ASSIGN_CHUNK, end = Math.min(points.length, i + ASSIGN_CHUNK); i < end; i += g) {
+                int m = Math.min(g, end - i);
+                BlockKernel.transpose(points, i, m, dim, qt);
+                java.util.Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
+                for (int p = 0; p < m; p++) assign[i + p] = 0;
+                for (int b = 0, nb = blocks.blockCount(); b < nb; b++) {
+                    blocks.scoreBlockGroup(kernel, b, qt, acc);
+                    int lanes = Math.min(bs, k - b * bs);
+                    for (int p = 0; p < m; p++) {
+                        float[] a = acc[p];
+                        for (int l = 0; l < lanes; l++) {
+                            if (a[l] > bestScore[p]) {
+                                bestScore[p] = a[l];
+                                assign[i + p] = b * bs + l;
+                            }
+                        }
+                    }
+                }
             }
         });
     }
@@ -90,50 +115,11 @@ final class SphericalKMeans {
         return blocks;
     }
 
-    /** k-means++ for inner product on the sphere: distance^2 = 2 - 2·dot, picked with probability ∝ distance^2. */
+    /** FAISS's seeding: k distinct points picked uniformly at random (k-means++ cost more than the iterations). */
     private static float[][] seed(float[][] points, int k, Random random) {
-        int m = Math.min(points.length, Math.max(k, 16 * k));
-        float[][] pool = points;
-        if (m < points.length) {
-            int[] idx = sample(points.length, m, random);
-            pool = new float[m][];
-            for (int i = 0; i < m; i++) pool[i] = points[idx[i]];
-        }
+        int[] idx = sample(points.length, k, random);
         float[][] centroids = new float[k][];
-        centroids[0] = pool[random.nextInt(m)].clone();
-        double[] d2 = new double[m];
-        Arrays.fill(d2, Double.POSITIVE_INFINITY);
-        VectorBlocks poolBlocks = blocksOf(pool);
-        int bs = poolBlocks.blockSize();
-        float[] acc = new float[bs];
-        for (int c = 1; c < k; c++) {
-            float[] last = centroids[c - 1];
-            double total = 0;
-            for (int b = 0, nb = poolBlocks.blockCount(); b < nb; b++) {
-                poolBlocks.scoreBlock(b, last, acc);
-                for (int l = 0, lanes = Math.min(bs, m - b * bs); l < lanes; l++) {
-                    int i = b * bs + l;
-                    double d = Math.max(0, 2 - 2 * (double) acc[l]);
-                    if (d < d2[i]) d2[i] = d;
-                    total += d2[i];
-                }
-            }
-            int pick;
-            if (total <= 0) {
-                pick = random.nextInt(m);
-            } else {
-                double r = random.nextDouble() * total;
-                pick = m - 1;
-                for (int i = 0; i < m; i++) {
-                    r -= d2[i];
-                    if (r <= 0) {
-                        pick = i;
-                        break;
-                    }
-                }
-            }
-            centroids[c] = pool[pick].clone();
-        }
+        for (int c = 0; c < k; c++) centroids[c] = points[idx[c]].clone();
         return centroids;
     }
 

@@ -84,4 +84,9 @@ final class VectorBlocks extends ScanStore {
             }
         }
     }
+
+    @Override
+    void scoreBlockGroup(BlockKernel kernel, int block, float[] qt, float[][] acc) {
+        kernel.floats(blocks[block], dimension, blockSize, qt, acc);
+    }
 }

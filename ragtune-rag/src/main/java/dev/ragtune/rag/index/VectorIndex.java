@@ -28,6 +28,17 @@ public interface VectorIndex extends AutoCloseable {
     /** The k nearest live vectors by inner product, best first. */
     List<Neighbor> search(float[] query, int k, SearchParams params);
 
+    /**
+     * {@link #search} for each of {@code queries}, in order: element i equals {@code search(queries[i], k, params)}.
+     * This default searches one query after the other; an index with a faster batched path (the flat index's blocked
+     * queries × vectors product) overrides it and may run on the fork-join pool it is called from.
+     */
+    default List<List<Neighbor>> searchAll(float[][] queries, int k, SearchParams params) {
+        List<List<Neighbor>> out = new java.util.ArrayList<>(queries.length);
+        for (float[] q : queries) out.add(search(q, k, params));
+        return out;
+    }
+
     /** Writes the index into {@code dir} atomically (temp files, then rename): a crash leaves the old one intact. */
     void save(Path dir) throws IOException;
 

@@ -112,6 +112,22 @@ abstract class VectorIndexContractTest {
     }
 
     @Test
+    void searchAllEqualsOneSearchPerQueryIncludingRemovedVectorsAndOddBatchSizes() {
+        VectorIndex index = newIndex(DIM);
+        float[][] v = randomUnitVectors(1300, DIM, 11);
+        index.add(range(0, v.length), v);
+        index.remove(new int[] {3, 500, 1299});
+        for (int nq : new int[] {1, 7, 8, 70}) {
+            float[][] queries = randomUnitVectors(nq, DIM, 100 + nq);
+            List<List<Neighbor>> all = index.searchAll(queries, 10, exhaustive());
+            assertThat(all).hasSize(nq);
+            for (int i = 0; i < nq; i++) {
+                assertThat(all.get(i)).as("query %d of %d", i, nq).isEqualTo(index.search(queries[i], 10, exhaustive()));
+            }
+        }
+    }
+
+    @Test
     void removedVectorsAreNeverReturnedAndSizeCountsLiveOnes() {
         float[][] v = randomUnitVectors(200, DIM, 4);
         try (VectorIndex index = newIndex(DIM)) {
