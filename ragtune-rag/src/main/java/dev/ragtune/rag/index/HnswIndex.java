@@ -81,6 +81,10 @@ public final class HnswIndex implements VectorIndex {
     private ReferenceManager<IndexSearcher> searchers;
     private final Set<Integer> liveIds = new HashSet<>();
     private volatile boolean stale;
+    private final Int8Dot kernel;
+    private final ThreadLocal<QuantizedGraph.Scratch> scratches = ThreadLocal.withInitial(QuantizedGraph.Scratch::new);
+    private final Object snapshotLock = new Object();
+    private volatile GraphSnapshot snapshot;
 
     private HnswIndex(int dimension, int m, int beamWidth, int defaultEf) {
         if (dimension <= 0) throw new IllegalArgumentException("dimension must be > 0, was " + dimension);
@@ -88,6 +92,7 @@ public final class HnswIndex implements VectorIndex {
         this.m = m;
         this.beamWidth = beamWidth;
         this.defaultEf = defaultEf;
+        this.kernel = Int8Dot.forThisJvm(dimension);
     }
 
     /** A new empty in-memory index (it moves to disk at the first {@link #save}). */
@@ -265,24 +270,59 @@ public final class HnswIndex implements VectorIndex {
     @Override
     public List<Neighbor> search(float[] query, int k, SearchParams params) {
         VectorChecks.checkQuery(query, k, dimension);
+        int kPrime = Math.max(k, params.ef() > 0 ? params.ef() : defaultEf);
+        GraphSnapshot snapshot;
+        try {
+            IndexSearcher s = acquireFresh();
+            try {
+                if (s.getIndexReader().numDocs() == 0) return List.of();
+                snapshot = snapshotOf(s.getIndexReader());
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("hnsw search failed", e);
+        }
+        return snapshot.search(kernel, query, k, kPrime, scratches.get());
+    }
+
+    /** The searcher of the latest changes; the caller releases it to {@link #searchers}. */
+    private IndexSearcher acquireFresh() throws IOException {
         ReferenceManager<IndexSearcher> mgr = searchers;
         if (mgr == null) throw new IllegalStateException("hnsw index is closed");
-        int ef = params.ef() > 0 ? params.ef() : defaultEf;
+        if (stale) {
+            stale = false;
+            mgr.maybeRefreshBlocking();
+        }
+        return mgr.acquire();
+    }
+
+    /** The heap copy of {@code reader}'s graphs, copying only the segments the previous copy does not have. */
+    private GraphSnapshot snapshotOf(IndexReader reader) throws IOException {
+        GraphSnapshot current = snapshot;
+        if (current != null && current.reader() == reader) return current;
+        synchronized (snapshotLock) {
+            current = snapshot;
+            if (current != null && current.reader() == reader) return current;
+            GraphSnapshot next = GraphSnapshot.copy(reader, current, VECTOR, ID_VALUE);
+            snapshot = next;
+            return next;
+        }
+    }
+
+    /** The same query through Lucene's own HNSW search (fp32, {@link KnnFloatVectorQuery}): the reference in tests. */
+    List<Neighbor> searchLucene(float[] query, int k, int ef) {
+        VectorChecks.checkQuery(query, k, dimension);
         int kPrime = Math.max(k, ef);
         try {
-            if (stale) {
-                stale = false;
-                mgr.maybeRefreshBlocking();
-            }
-            IndexSearcher s = mgr.acquire();
+            IndexSearcher s = acquireFresh();
             try {
                 if (s.getIndexReader().numDocs() == 0) return List.of();
                 ScoreDoc[] hits = s.search(new KnnFloatVectorQuery(VECTOR, query, kPrime), kPrime).scoreDocs;
                 List<LeafReaderContext> leaves = s.getIndexReader().leaves();
                 List<Neighbor> out = new ArrayList<>(Math.min(k, hits.length));
                 for (int i = 0; i < hits.length && out.size() < k; i++) {
-                    int leafIdx = ReaderUtil.subIndex(hits[i].doc, leaves);
-                    LeafReaderContext leaf = leaves.get(leafIdx);
+                    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(hits[i].doc, leaves));
                     // doc values iterate forward only: fetch a fresh iterator per lookup
                     NumericDocValues ids = leaf.reader().getNumericDocValues(ID_VALUE);
                     if (ids == null || !ids.advanceExact(hits[i].doc - leaf.docBase)) {
@@ -292,7 +332,7 @@ public final class HnswIndex implements VectorIndex {
                 }
                 return out;
             } finally {
-                mgr.release(s);
+                searchers.release(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("hnsw search failed", e);
@@ -351,6 +391,7 @@ public final class HnswIndex implements VectorIndex {
         searchers = null;
         writer = null;
         directory = null;
+        snapshot = null;
     }
 
     /** Closes without committing: call {@link #save} first to keep changes. */
