@@ -279,12 +279,13 @@ public final class HnswIndex implements VectorIndex {
         int kPrime = Math.max(k, params.ef() > 0 ? params.ef() : defaultEf);
         GraphSnapshot snapshot;
         try {
-            IndexSearcher s = acquireFresh();
+            ReferenceManager<IndexSearcher> mgr = fresh();
+            IndexSearcher s = mgr.acquire();
             try {
                 if (s.getIndexReader().numDocs() == 0) return List.of();
                 snapshot = snapshotOf(s.getIndexReader());
             } finally {
-                searchers.release(s);
+                mgr.release(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("hnsw search failed", e);
@@ -292,15 +293,15 @@ public final class HnswIndex implements VectorIndex {
         return snapshot.search(kernel, query, k, kPrime, scratches.get());
     }
 
-    /** The searcher of the latest changes; the caller releases it to {@link #searchers}. */
-    private IndexSearcher acquireFresh() throws IOException {
+    /** The searcher manager, refreshed if there are unseen changes; acquire and release on the one returned. */
+    private ReferenceManager<IndexSearcher> fresh() throws IOException {
         ReferenceManager<IndexSearcher> mgr = searchers;
         if (mgr == null) throw new IllegalStateException("hnsw index is closed");
         if (stale) {
             stale = false;
             mgr.maybeRefreshBlocking();
         }
-        return mgr.acquire();
+        return mgr;
     }
 
     /** The heap copy of {@code reader}'s graphs, copying only the segments the previous copy does not have. */
@@ -321,7 +322,8 @@ public final class HnswIndex implements VectorIndex {
         VectorChecks.checkQuery(query, k, dimension);
         int kPrime = Math.max(k, ef);
         try {
-            IndexSearcher s = acquireFresh();
+            ReferenceManager<IndexSearcher> mgr = fresh();
+            IndexSearcher s = mgr.acquire();
             try {
                 if (s.getIndexReader().numDocs() == 0) return List.of();
                 ScoreDoc[] hits = s.search(new KnnFloatVectorQuery(VECTOR, query, kPrime), kPrime).scoreDocs;
@@ -338,7 +340,7 @@ public final class HnswIndex implements VectorIndex {
                 }
                 return out;
             } finally {
-                searchers.release(s);
+                mgr.release(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("hnsw search failed", e);
