@@ -242,7 +242,7 @@ public final class RetrievalBench implements Callable<Integer> {
                         Map<String, Object> req = new java.util.HashMap<>(faissIndex);
                         req.put("op", "search");
                         req.put("ef", Math.max(ef, k));
-                        measureRounds("hnsw (Lucene 9.12)", "M " + m + ", beam " + beam + ", ef " + Math.max(ef, k),
+                        measureRounds("hnsw (Lucene graph, int8 walk + exact rescoring)", "M " + m + ", beam " + beam + ", ef " + Math.max(ef, k),
                                 index, new SearchParams(0, ef), rounds, req);
                     }
                 } finally {

@@ -7,11 +7,7 @@ import java.util.Arrays;
  * {@code s = max|v_j| / 127}, in blocks of {@code blockSize} vectors laid out dimension-major in one byte array per
  * block; the float vectors are kept row-major beside them for exact rescoring, copying and saving.
  *
- * <p>Error bound of the approximate score {@code a = fl(fl(sum q_j c_j) * s)}: with {@code v = s c + d}
- * (d the quantization residual, |d| computed in double), {@code |q.v - a| <= |q| (|d| + s |c| (gamma(n) + 2^-23))}
- * where gamma(n) is {@link ExactRescorer#errorFactor} (each product passes through at most n float roundings; the
- * codes are small integers, exact in float) and 2^-23 covers the final multiply by s. A relative 1e-6 and an absolute
- * 1e-9 margin cover the rounding of the stored bound and of the double reference sum.
+ * <p>Error bound of the approximate score: see {@link Int8Code}.
  *
  * <p>Why one byte array per block: {@code acc[v] += q_j * block[j*B + v]} is an element-wise loop that C2
  * vectorizes (the byte block and float accumulator cannot alias). Not thread-safe for writes; callers guard it.
@@ -40,22 +36,9 @@ final class Int8Blocks extends ScanStore {
             rows[block] = new float[dimension * blockSize];
         }
         System.arraycopy(vector, 0, rows[block], lane * dimension, dimension);
-        float max = 0;
-        for (float x : vector) max = Math.max(max, Math.abs(x));
-        float scale = max / 127f;
-        byte[] b = codes[block];
-        double residual2 = 0;
-        double codes2 = 0;
-        for (int j = 0; j < dimension; j++) {
-            int c = scale == 0 ? 0 : Math.max(-127, Math.min(127, Math.round(vector[j] / scale)));
-            b[j * blockSize + lane] = (byte) c;
-            double d = (double) vector[j] - (double) scale * c;
-            residual2 += d * d;
-            codes2 += (double) c * c;
-        }
-        scales[slot] = scale;
-        return Math.sqrt(residual2) * (1 + 1e-6)
-                + scale * Math.sqrt(codes2) * (ExactRescorer.errorFactor(dimension) + 0x1p-23) + 1e-9;
+        Int8Code code = Int8Code.encode(vector, codes[block], lane, blockSize);
+        scales[slot] = code.scale();
+        return code.errorCoef();
     }
 
     @Override
