@@ -16,6 +16,7 @@ import dev.ragtune.model.t5.T5Config;
 import dev.ragtune.model.t5.T5Model;
 import dev.ragtune.model.tokenize.T5Tokenizer;
 import dev.ragtune.model.train.Trainer;
+import dev.ragtune.model.train.Precision;
 import dev.ragtune.model.train.TrainingConfig;
 import dev.ragtune.model.train.TrainingListener;
 import java.io.IOException;
@@ -24,8 +25,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
@@ -72,6 +75,14 @@ public final class TrainBench implements Callable<Integer> {
     @Option(names = "--max-source", defaultValue = "512", description = "Truncation of SQuAD prompts")
     int maxSource;
 
+    @Option(names = "--precision", defaultValue = "fp32", split = ",",
+            description = "fp32 and/or bf16 (autocast; the anchor runs HF under torch.autocast bf16), interleaved")
+    List<String> precisions;
+
+    @Option(names = "--skip-bf16-check", defaultValue = "false",
+            description = "Run bf16 even if /proc/cpuinfo shows no bf16 instructions")
+    boolean skipBf16Check;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, ids and sampling")
     long seed;
 
@@ -84,14 +95,19 @@ public final class TrainBench implements Callable<Integer> {
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         T5Config config = T5Config.forShape(shape);
         int rounds = anchorOptions.rounds();
+        List<Precision> arithmetics = precisions.stream().map(Precision::parse).distinct().toList();
+        if (arithmetics.contains(Precision.BF16) && !skipBf16Check) {
+            Precision.requireBf16Cpu(Path.of("/proc/cpuinfo"));
+        }
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, was " + steps);
         }
         System.out.printf(Locale.ROOT, "LoRA training bench: %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d),"
-                        + " fp32, %d threads, batch %d, r 8, alpha 16, dropout 0.05, q,v, AdamW, clip 1.0; %d round(s)"
+                        + " %s, %d threads, batch %d, r 8, alpha 16, dropout 0.05, q,v, AdamW, clip 1.0; %d round(s)"
                         + " of 1 warm-up + %d timed steps per shape%n", shape,
                 config.dModel(), config.numHeads(), config.dFf(), config.numLayers(), config.numDecoderLayers(),
-                config.vocabSize(), threads, batch, rounds, steps);
+                config.vocabSize(), arithmetics.stream().map(Precision::cliName).toList(), threads, batch, rounds,
+                steps);
         System.out.println("loadavg before: " + Machine.loadavg() + "; OMP_WAIT_POLICY=" + System.getenv("OMP_WAIT_POLICY"));
         PythonAnchor anchor = anchorOptions.enabled() ? anchorOptions.start("train.py", List.of("--shape", shape,
                 "--threads", Integer.toString(threads), "--seed", Long.toString(seed)), threads) : null;
@@ -102,50 +118,68 @@ public final class TrainBench implements Callable<Integer> {
             }
             SplittableRandom rnd = new SplittableRandom(seed);
             for (int src : sources) {
-                List<Double> ours = new ArrayList<>();
-                List<Double> theirs = new ArrayList<>();
-                List<Double> oursCpu = new ArrayList<>();
-                List<Double> theirsCpu = new ArrayList<>();
+                Map<Precision, List<Double>> ours = new EnumMap<>(Precision.class);
+                Map<Precision, List<Double>> theirs = new EnumMap<>(Precision.class);
+                Map<Precision, List<Double>> oursCpu = new EnumMap<>(Precision.class);
+                Map<Precision, List<Double>> theirsCpu = new EnumMap<>(Precision.class);
+                for (Precision p : arithmetics) {
+                    ours.put(p, new ArrayList<>());
+                    theirs.put(p, new ArrayList<>());
+                    oursCpu.put(p, new ArrayList<>());
+                    theirsCpu.put(p, new ArrayList<>());
+                }
                 for (int round = 1; round <= rounds; round++) {
                     List<TokenizedExample> data = new ArrayList<>();
                     for (int i = 0; i < (steps + 1) * batch; i++) {
                         data.add(new TokenizedExample(ids(rnd, src, config.vocabSize()),
                                 ids(rnd, target, config.vocabSize()), List.of("")));
                     }
-                    resetPeakRss();
-                    Run r = run(model, data, BatchOrder.Mode.PLAIN);
-                    double exPerSec = batch / median(r.stepSeconds.subList(1, r.stepSeconds.size()));
-                    ours.add(exPerSec);
-                    double rssGb = peakRssGb();
-                    double cpuPerStep = median(r.cpuSeconds.subList(1, r.cpuSeconds.size()));
-                    oursCpu.add(cpuPerStep);
-                    System.out.printf(Locale.ROOT, "round %d ragtune b%d x src %d x tgt %d: %.2f examples/s (median"
-                                    + " step %.2f s of %d timed), peak RSS %.2f GB, loss first %.4f last %.4f; CPU %.2f s"
-                                    + " per step (all threads); loadavg %s%n", round, batch, src, target, exPerSec,
-                            batch / exPerSec, steps, rssGb, r.losses.get(0), r.losses.get(r.losses.size() - 1),
-                            cpuPerStep, Machine.loadavg());
-                    if (anchor != null) {
-                        var reply = anchor.ask(java.util.Map.of("op", "train", "source", src, "target", target,
-                                "batch", batch, "steps", steps, "precision", "fp32"));
-                        theirs.add(PythonAnchor.number(reply, "examples_per_s"));
-                        theirsCpu.add(PythonAnchor.number(reply, "cpu_s_per_step"));
-                        System.out.printf(Locale.ROOT, "round %d anchor  b%d x src %d x tgt %d: %.2f examples/s, CPU"
-                                        + " %.2f s per step, peak RSS %.2f GB, loss first %.4f last %.4f; loadavg %s%n",
-                                round, batch, src, target, theirs.get(theirs.size() - 1),
-                                theirsCpu.get(theirsCpu.size() - 1),
-                                PythonAnchor.number(reply, "peak_rss_mb") / 1024, PythonAnchor.number(reply, "loss_first"),
-                                PythonAnchor.number(reply, "loss_last"), Machine.loadavg());
+                    for (Precision p : arithmetics) {
+                        resetPeakRss();
+                        Run r = run(model, data, BatchOrder.Mode.PLAIN, p);
+                        double exPerSec = batch / median(r.stepSeconds.subList(1, r.stepSeconds.size()));
+                        ours.get(p).add(exPerSec);
+                        double rssGb = peakRssGb();
+                        double cpuPerStep = median(r.cpuSeconds.subList(1, r.cpuSeconds.size()));
+                        oursCpu.get(p).add(cpuPerStep);
+                        System.out.printf(Locale.ROOT, "round %d ragtune %s b%d x src %d x tgt %d: %.2f examples/s"
+                                        + " (median step %.2f s of %d timed), peak RSS %.2f GB, loss first %.4f last"
+                                        + " %.4f; CPU %.2f s per step (all threads); loadavg %s%n", round, p.cliName(),
+                                batch, src, target, exPerSec, batch / exPerSec, steps, rssGb, r.losses.get(0),
+                                r.losses.get(r.losses.size() - 1), cpuPerStep, Machine.loadavg());
+                        if (anchor != null) {
+                            var reply = anchor.ask(java.util.Map.of("op", "train", "source", src, "target", target,
+                                    "batch", batch, "steps", steps, "precision", p.cliName()));
+                            theirs.get(p).add(PythonAnchor.number(reply, "examples_per_s"));
+                            theirsCpu.get(p).add(PythonAnchor.number(reply, "cpu_s_per_step"));
+                            System.out.printf(Locale.ROOT, "round %d anchor  %s b%d x src %d x tgt %d: %.2f"
+                                            + " examples/s, CPU %.2f s per step, peak RSS %.2f GB, loss first %.4f last"
+                                            + " %.4f; loadavg %s%n", round, p.cliName(), batch, src, target,
+                                    PythonAnchor.number(reply, "examples_per_s"),
+                                    PythonAnchor.number(reply, "cpu_s_per_step"),
+                                    PythonAnchor.number(reply, "peak_rss_mb") / 1024,
+                                    PythonAnchor.number(reply, "loss_first"), PythonAnchor.number(reply, "loss_last"),
+                                    Machine.loadavg());
+                        }
                     }
                 }
-                if (anchor != null) {
-                    System.out.println("  " + SideBySide.rate("LoRA step fp32 b" + batch + " x src " + src + " x tgt "
-                            + target + " (medians of " + rounds + " rounds)", "examples/s", median(ours),
-                            median(theirs)).line());
-                    System.out.println("  " + SideBySide.time("  CPU per step (all threads; less distorted by a crowded"
-                            + " machine)", "CPU-s", median(oursCpu), median(theirsCpu)).line());
-                } else {
-                    System.out.printf(Locale.ROOT, "  b%d x src %d: %.2f examples/s (median of %d rounds)%n", batch,
-                            src, median(ours), rounds);
+                for (Precision p : arithmetics) {
+                    if (anchor != null) {
+                        System.out.println("  " + SideBySide.rate("LoRA step " + p.cliName() + " b" + batch
+                                + " x src " + src + " x tgt " + target + " (medians of " + rounds + " rounds)",
+                                "examples/s", median(ours.get(p)), median(theirs.get(p))).line());
+                        System.out.println("  " + SideBySide.time("  CPU per step (all threads; less distorted by a"
+                                + " crowded machine)", "CPU-s", median(oursCpu.get(p)), median(theirsCpu.get(p)))
+                                .line());
+                    } else {
+                        System.out.printf(Locale.ROOT, "  %s b%d x src %d: %.2f examples/s (median of %d rounds)%n",
+                                p.cliName(), batch, src, median(ours.get(p)), rounds);
+                    }
+                }
+                if (arithmetics.contains(Precision.FP32) && arithmetics.contains(Precision.BF16)) {
+                    System.out.printf(Locale.ROOT, "  ragtune bf16 / fp32 at src %d: %.2fx examples/s, CPU per step"
+                                    + " %.2fx less%n", src, median(ours.get(Precision.BF16)) / median(ours.get(Precision.FP32)),
+                            median(oursCpu.get(Precision.FP32)) / median(oursCpu.get(Precision.BF16)));
                 }
             }
             if (squad != null) {
@@ -188,7 +222,7 @@ public final class TrainBench implements Callable<Integer> {
                 padded += (long) batch * Arrays.stream(b).map(i -> data.get(i).source().length).max().orElse(0);
             }
             resetPeakRss();
-            Run r = run(model, data, mode);
+            Run r = run(model, data, mode, Precision.FP32);
             double total = r.stepSeconds.stream().mapToDouble(Double::doubleValue).sum();
             double cpuTotal = r.cpuSeconds.stream().mapToDouble(Double::doubleValue).sum();
             rates[k] = data.size() / total;
@@ -222,14 +256,16 @@ public final class TrainBench implements Callable<Integer> {
         }
     }
 
-    private Run run(T5Model model, List<TokenizedExample> data, BatchOrder.Mode mode) throws IOException {
+    private Run run(T5Model model, List<TokenizedExample> data, BatchOrder.Mode mode, Precision precision)
+            throws IOException {
         Path out = Files.createTempDirectory("ragtune-trainbench");
         List<Double> secs = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
         List<Double> cpu = new ArrayList<>();
         long[] last = {System.nanoTime()};
         double[] lastCpu = {processCpuSeconds()};
-        TrainingConfig cfg = new TrainingConfig(1, batch, 2e-4, 1, 1.0, 0.0, 0.0, seed, Integer.MAX_VALUE, mode, 0);
+        TrainingConfig cfg = new TrainingConfig(1, batch, 2e-4, 1, 1.0, 0.0, 0.0, seed, Integer.MAX_VALUE, mode, 0,
+                precision);
         try (LoraAdapter adapter = LoraAdapter.create(model, LoraConfig.of(8, 16, 0.05, List.of("q", "v"),
                 shape), seed)) {
             last[0] = System.nanoTime();

@@ -21,6 +21,7 @@ import dev.ragtune.model.tokenize.T5Tokenizer;
 import dev.ragtune.model.train.EvalResult;
 import dev.ragtune.model.train.StepLog;
 import dev.ragtune.model.train.Trainer;
+import dev.ragtune.model.train.Precision;
 import dev.ragtune.model.train.TrainingConfig;
 import dev.ragtune.model.train.TrainingListener;
 import dev.ragtune.model.train.TrainingResult;
@@ -139,6 +140,18 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu or gpu (gpu only if DJL reports one)")
     String device;
 
+    @Option(names = "--precision", defaultValue = "fp32",
+            description = "fp32, or bf16: autocast as HF bf16=True (bf16 matmuls; fp32 LoRA weights, loss and"
+                    + " optimizer); refused on a CPU without avx512_bf16/amx_bf16")
+    String precision;
+
+    @Option(names = "--skip-bf16-check", defaultValue = "false",
+            description = "Run --precision bf16 even if the CPU shows no bf16 instructions (slow; for testing)")
+    boolean skipBf16Check;
+
+    @Option(names = "--cpuinfo", hidden = true, defaultValue = "/proc/cpuinfo", description = "CPU flags file (tests)")
+    Path cpuinfo;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -152,8 +165,19 @@ public final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--batching must be length-grouped or plain, got "
                         + batching);
             };
+            Precision arithmetic = Precision.parse(precision);
+            if (arithmetic == Precision.BF16) {
+                if (!device.equals("cpu")) {
+                    err.println("--precision bf16 is implemented for --device cpu only; use --precision fp32 on "
+                            + device);
+                    return 2;
+                }
+                if (!skipBf16Check) {
+                    Precision.requireBf16Cpu(cpuinfo);
+                }
+            }
             TrainingConfig config = new TrainingConfig(epochs, batchSize, lr, gradAccum, maxGradNorm, warmupRatio,
-                    weightDecay, seed, logEvery, order, maxTarget);
+                    weightDecay, seed, logEvery, order, maxTarget, arithmetic);
             if (initAdapter != null) {
                 for (String o : new String[] {"--lora-r", "--lora-alpha", "--lora-dropout", "--target-modules"}) {
                     if (spec.commandLine().getParseResult().hasMatchedOption(o)) {

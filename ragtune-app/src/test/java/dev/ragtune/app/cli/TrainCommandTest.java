@@ -144,6 +144,40 @@ class TrainCommandTest {
     }
 
     @Test
+    void bf16IsRefusedWithOneLineOnACpuWithoutBf16AndOnGpuAndForAnUnknownPrecision(@TempDir Path tmp) throws Exception {
+        Path base = tinyVocabModel(tmp.resolve("base"));
+        Path data = squadStyleJsonl(tmp);
+        Path noBf16 = Files.writeString(tmp.resolve("cpuinfo"), "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f\n");
+        assertThat(run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
+                tmp.resolve("o").toString(), "--precision", "bf16", "--cpuinfo", noBf16.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("--precision bf16: this CPU lacks bf16 instructions")
+                .doesNotContain("Exception").hasLineCount(1);
+        assertThat(tmp.resolve("o")).doesNotExist();
+        assertThat(run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
+                tmp.resolve("o").toString(), "--precision", "bf16", "--device", "gpu")).isEqualTo(2);
+        assertThat(err.toString()).contains("--precision bf16 is implemented for --device cpu only");
+        assertThat(run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
+                tmp.resolve("o").toString(), "--precision", "fp16")).isEqualTo(2);
+        assertThat(err.toString()).contains("--precision: expected fp32 or bf16, got 'fp16'");
+    }
+
+    @Test
+    void bf16TrainsAPeftAdapterAndResumeAtAnotherPrecisionIsRefused(@TempDir Path tmp) throws Exception {
+        Path base = tinyVocabModel(tmp.resolve("base"));
+        Path data = squadStyleJsonl(tmp);
+        Path adapterDir = tmp.resolve("adapter");
+        int code = run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
+                adapterDir.toString(), "--epochs", "1", "--batch-size", "4", "--lr", "1e-2", "--max-target", "4",
+                "--lora-r", "2", "--lora-alpha", "4", "--precision", "bf16", "--skip-bf16-check");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(SafetensorsReader.open(adapterDir.resolve("adapter_model.safetensors")).tensors()).hasSize(12);
+        assertThat(run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
+                adapterDir.toString(), "--epochs", "1", "--batch-size", "4", "--lr", "1e-2", "--max-target", "4",
+                "--lora-r", "2", "--lora-alpha", "4", "--resume")).isEqualTo(2);
+        assertThat(err.toString()).contains("the checkpoint was made with --precision = bf16 but this run has fp32");
+    }
+
+    @Test
     void badInputExitsTwoWithNamedCause(@TempDir Path tmp) throws Exception {
         Path base = tinyVocabModel(tmp.resolve("base"));
         Path data = squadStyleJsonl(tmp);

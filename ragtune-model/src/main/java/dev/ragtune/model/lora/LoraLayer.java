@@ -3,6 +3,7 @@ package dev.ragtune.model.lora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.ragtune.model.t5.Bf16Autocast;
 import dev.ragtune.model.t5.LinearAdapter;
 import java.util.function.BooleanSupplier;
 
@@ -42,6 +43,16 @@ final class LoraLayer implements LinearAdapter {
 
     @Override
     public NDArray delta(NDArray x) {
+        return delta(x, a, b);
+    }
+
+    /** bf16 matmuls on bf16 {@code x} with A and B cast from their fp32 masters (gradients reach them in fp32). */
+    @Override
+    public NDArray delta(NDArray x, Bf16Autocast autocast) {
+        return delta(x, autocast.bf16(a), autocast.bf16(b));
+    }
+
+    private NDArray delta(NDArray x, NDArray a, NDArray b) {
         NDArray in = x;
         if (dropout > 0 && training.getAsBoolean()) {
             in = x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow();

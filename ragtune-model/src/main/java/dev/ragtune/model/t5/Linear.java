@@ -54,6 +54,22 @@ public final class Linear {
         return y;
     }
 
+    /**
+     * {@link #forward(NDArray)} under autocast: bf16 input and (cached) bf16 weight, bf16 output; the adapter gets the
+     * bf16 input too. With {@code autocast == null} it is the fp32 forward.
+     */
+    public NDArray forward(NDArray x, Bf16Autocast autocast) {
+        if (autocast == null) {
+            return forward(x);
+        }
+        NDArray xb = autocast.bf16(x);
+        NDArray y = xb.getNDArrayInternal().linear(xb, autocast.frozenWeight(weight), null).singletonOrThrow();
+        if (adapter != null) {
+            y = y.add(adapter.delta(xb, autocast));
+        }
+        return y;
+    }
+
     void setAdapter(LinearAdapter adapter) {
         this.adapter = adapter;
     }

@@ -9,4 +9,12 @@ import ai.djl.ndarray.NDArray;
 @FunctionalInterface
 public interface LinearAdapter {
     NDArray delta(NDArray x);
+
+    /**
+     * The delta under autocast ({@code x} is bf16): by default computed in fp32 and returned in bf16; adapters that
+     * can run their matmuls in bf16 override this.
+     */
+    default NDArray delta(NDArray x, Bf16Autocast autocast) {
+        return autocast.bf16(delta(autocast.fp32(x)));
+    }
 }

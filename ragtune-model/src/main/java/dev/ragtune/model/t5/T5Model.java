@@ -42,6 +42,8 @@ public final class T5Model implements AutoCloseable {
     private final NDArray encoderFinalNorm;
     private final NDArray decoderFinalNorm;
     private final Map<String, Linear> linears;
+    /** bf16 autocast of the teacher-forced forward (training); null: fp32. */
+    private volatile Bf16Autocast autocast;
     private final Path source;
     /** Lazily built concatenated decoder weights; guarded by {@code this}. */
     private FusedDecoderWeights fused;
@@ -232,6 +234,14 @@ public final class T5Model implements AutoCloseable {
     }
 
     /** Shared input embedding [V, d]. */
+    /**
+     * Runs the teacher-forced forward ({@link #forward}, {@link #loss}) autocast-style in bf16 until set back to
+     * {@code null}; the decoding paths stay fp32. The caller owns {@code autocast} and closes it after unsetting.
+     */
+    public void useAutocast(Bf16Autocast autocast) {
+        this.autocast = autocast;
+    }
+
     public NDArray sharedEmbedding() {
         return shared;
     }
@@ -295,13 +305,16 @@ public final class T5Model implements AutoCloseable {
         }
     }
 
-    private NDArray feedForward(Block b, NDArray x) {
+    private NDArray feedForward(Block b, NDArray x, Bf16Autocast ac) {
         NDArray h = rmsNorm(x, b.ffNorm());
-        NDArray act = activation(b.wi0().forward(h));
-        if (b.wi1() != null) {
-            act = act.mul(b.wi1().forward(h));
+        if (ac != null) {
+            h = ac.bf16(h);
         }
-        return x.add(b.wo().forward(act));
+        NDArray act = activation(b.wi0().forward(h, ac));
+        if (b.wi1() != null) {
+            act = act.mul(b.wi1().forward(h, ac));
+        }
+        return x.add(b.wo().forward(act, ac));
     }
 
     /**
@@ -345,6 +358,18 @@ public final class T5Model implements AutoCloseable {
     private NDArray mergeHeads(NDArray x) {
         Shape s = x.getShape();
         return x.transpose(0, 2, 1, 3).reshape(s.get(0), s.get(2), (long) config.innerDim());
+    }
+
+    /** Attention; under autocast q, k, v and the probabilities enter the matmuls in bf16, softmax runs in fp32. */
+    private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias, Bf16Autocast ac) {
+        if (ac == null) {
+            return attend(q, k, v, bias);
+        }
+        NDArray scores = ac.fp32(ac.bf16(q).matMul(ac.bf16(k).transpose(0, 1, 3, 2)));
+        if (bias != null) {
+            scores = scores.add(bias);
+        }
+        return ac.bf16(scores.softmax(-1)).matMul(ac.bf16(v));
     }
 
     private static NDArray attend(NDArray q, NDArray k, NDArray v, NDArray bias) {
@@ -439,6 +464,7 @@ public final class T5Model implements AutoCloseable {
         if (attentionMask == null) {
             attentionMask = inputIds.onesLike();
         }
+        Bf16Autocast ac = autocast;
         NDArray x = Linear.embed(inputIds, shared);
         List<NDArray> hidden = new ArrayList<>();
         NDArray bias = positionBias(inputIds.getManager(), true, s, s, 0);
@@ -453,10 +479,10 @@ public final class T5Model implements AutoCloseable {
             try (NDManager blockScope = outer.newSubManager()) {
                 NDArray in = x;
                 in.tempAttach(blockScope);
-                NDArray h = rmsNorm(in, b.selfNorm());
-                NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
-                        splitHeads(b.v().forward(h)), maskedBias);
-                NDArray out = feedForward(b, in.add(b.o().forward(mergeHeads(att))));
+                NDArray h = bf16(rmsNorm(in, b.selfNorm()), ac);
+                NDArray att = attend(splitHeads(b.q().forward(h, ac)), splitHeads(b.k().forward(h, ac)),
+                        splitHeads(b.v().forward(h, ac)), maskedBias, ac);
+                NDArray out = feedForward(b, in.add(b.o().forward(mergeHeads(att), ac)), ac);
                 out.attach(outer);
                 x = out;
             }
@@ -493,8 +519,10 @@ public final class T5Model implements AutoCloseable {
         NDArray bias = positionBias(scope, false, t, t, 0);
         NDArray selfBias = withCausalMask(bias, t);
         NDArray crossMask = keyMask(enc.attentionMask());
+        Bf16Autocast ac = autocast;
         NDArray x = Linear.embed(decoderInputIds, shared);
         List<NDArray> hidden = new ArrayList<>();
+        NDArray encHiddenIn = ac == null ? enc.lastHiddenState() : ac.bf16(enc.lastHiddenState());
         for (Block b : decoderBlocks) {
             if (keepHiddenStates) {
                 hidden.add(x);
@@ -502,16 +530,16 @@ public final class T5Model implements AutoCloseable {
             try (NDManager blockScope = scope.newSubManager()) {
                 NDArray in = x;
                 in.tempAttach(blockScope);
-                NDArray h = rmsNorm(in, b.selfNorm());
-                NDArray att = attend(splitHeads(b.q().forward(h)), splitHeads(b.k().forward(h)),
-                        splitHeads(b.v().forward(h)), selfBias);
-                NDArray y = in.add(b.o().forward(mergeHeads(att)));
-                h = rmsNorm(y, b.crossNorm());
-                NDArray encHidden = enc.lastHiddenState();
+                NDArray h = bf16(rmsNorm(in, b.selfNorm()), ac);
+                NDArray att = attend(splitHeads(b.q().forward(h, ac)), splitHeads(b.k().forward(h, ac)),
+                        splitHeads(b.v().forward(h, ac)), selfBias, ac);
+                NDArray y = in.add(b.o().forward(mergeHeads(att), ac));
+                h = bf16(rmsNorm(y, b.crossNorm()), ac);
+                NDArray encHidden = encHiddenIn;
                 encHidden.tempAttach(blockScope);
-                NDArray cross = attend(splitHeads(b.cq().forward(h)), splitHeads(b.ck().forward(encHidden)),
-                        splitHeads(b.cv().forward(encHidden)), crossMask);
-                NDArray out = feedForward(b, y.add(b.co().forward(mergeHeads(cross))));
+                NDArray cross = attend(splitHeads(b.cq().forward(h, ac)), splitHeads(b.ck().forward(encHidden, ac)),
+                        splitHeads(b.cv().forward(encHidden, ac)), crossMask, ac);
+                NDArray out = feedForward(b, y.add(b.co().forward(mergeHeads(cross), ac)), ac);
                 out.attach(scope);
                 x = out;
             }
@@ -520,14 +548,23 @@ public final class T5Model implements AutoCloseable {
         if (keepHiddenStates) {
             hidden.add(x);
         }
-        return new T5Output(lmLogits(x), enc, hidden, bias);
+        return new T5Output(lmLogits(x, ac), enc, hidden, bias);
     }
 
-    private NDArray lmLogits(NDArray x) {
+    /** LM head; under autocast a bf16 GEMM whose logits come back in fp32 for the (fp32) log-softmax. */
+    private NDArray lmLogits(NDArray x, Bf16Autocast ac) {
         if (config.tieWordEmbeddings()) {
             x = x.mul(scalar(x, (float) Math.pow(config.dModel(), -0.5)));
         }
+        if (ac != null) {
+            NDArray xb = ac.bf16(x);
+            return ac.fp32(xb.getNDArrayInternal().linear(xb, ac.frozenWeight(lmHead), null).singletonOrThrow());
+        }
         return x.getNDArrayInternal().linear(x, lmHead, null).singletonOrThrow();
+    }
+
+    private static NDArray bf16(NDArray x, Bf16Autocast ac) {
+        return ac == null ? x : ac.bf16(x);
     }
 
     // ---------------------------------------------------------------- loss
@@ -797,7 +834,7 @@ public final class T5Model implements AutoCloseable {
             if (fw != null) {
                 x = feedForward(b, i, addLinear(x, b.co(), cross), fw);
             } else {
-                x = feedForward(b, x.add(b.co().forward(cross)));
+                x = feedForward(b, x.add(b.co().forward(cross)), null);
             }
         }
         x = fw == null ? rmsNorm(x, decoderFinalNorm) : rmsNorm(x, decoderFinalNorm, constants);

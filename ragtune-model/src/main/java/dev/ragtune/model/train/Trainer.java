@@ -11,6 +11,7 @@ import dev.ragtune.model.data.TokenizedExample;
 import dev.ragtune.model.io.FileTrees;
 import dev.ragtune.model.io.StagingFiles;
 import dev.ragtune.model.lora.LoraAdapter;
+import dev.ragtune.model.t5.Bf16Autocast;
 import dev.ragtune.model.t5.T5Model;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,10 @@ import java.util.concurrent.TimeUnit;
  * {@link #requestStop()} (called by the JVM shutdown hook installed during {@link #fit}, i.e. on Ctrl-C) makes the
  * loop finish the current optimizer step, write a checkpoint and return. Sharp edge: T5's own dropout
  * ({@code dropout_rate}) is not applied — the base model always runs as in eval mode; only LoRA dropout is active.
+ *
+ * <p>{@link Precision#BF16} runs the teacher-forced forward (training and validation loss) under {@link Bf16Autocast}
+ * as HF's {@code bf16=True}: bf16 matmuls; LoRA masters, loss, gradients and AdamW state stay fp32. Greedy EM/F1
+ * decoding stays fp32. The CPU check is the caller's ({@link Precision#requireBf16Cpu}).
  */
 public final class Trainer {
     static final String CHECKPOINT = "checkpoint";
@@ -83,7 +88,8 @@ public final class Trainer {
         LearningRateSchedule schedule = LearningRateSchedule.of(config.learningRate(), config.warmupRatio(), total);
         AdamW optimizer = new AdamW(adapter.parameters(), config.weightDecay(), adapter.manager());
         TrainerState fresh = new TrainerState(0, 0, 0, 0, config.seed(), train.size(), config.batchSize(),
-                config.gradAccum(), config.epochs(), config.order().name(), orderHash(train));
+                config.gradAccum(), config.epochs(), config.order().name(), orderHash(train),
+                config.precision().cliName());
         TrainerState state = fresh;
         Path checkpoint = outputDir.resolve(CHECKPOINT);
         try {
@@ -108,6 +114,8 @@ public final class Trainer {
             }
         }, "ragtune-train-checkpoint-on-exit");
         Runtime.getRuntime().addShutdownHook(hook);
+        Bf16Autocast autocast = config.precision() == Precision.BF16 ? new Bf16Autocast(model.manager()) : null;
+        model.useAutocast(autocast);
         List<EvalResult> evals = new ArrayList<>();
         long step = state.globalStep();
         long micro = state.microStep();
@@ -188,6 +196,10 @@ public final class Trainer {
             return new TrainingResult(step, false, evals);
         } finally {
             adapter.setTraining(false);
+            model.useAutocast(null);
+            if (autocast != null) {
+                autocast.close();
+            }
             finished.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -199,7 +211,7 @@ public final class Trainer {
 
     private static TrainerState stateAt(TrainerState fresh, long step, int epoch, int batch, long micro) {
         return new TrainerState(step, epoch, batch, micro, fresh.seed(), fresh.trainExamples(), fresh.batchSize(),
-                fresh.gradAccum(), fresh.epochs(), fresh.orderMode(), fresh.dataOrderHash());
+                fresh.gradAccum(), fresh.epochs(), fresh.orderMode(), fresh.dataOrderHash(), fresh.precision());
     }
 
     private int dropoutSeed(long micro) {

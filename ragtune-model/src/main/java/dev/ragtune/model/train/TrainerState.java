@@ -14,10 +14,17 @@ import java.nio.file.StandardCopyOption;
  * these numbers pin them exactly; {@code dataOrderHash} detects changed training data on resume.
  *
  * @param batchInEpoch next micro-batch of {@code epoch} to run (always the start of an accumulation group)
+ * @param precision    {@code fp32} or {@code bf16} (checkpoints from before this field read as fp32)
  */
 public record TrainerState(long globalStep, int epoch, int batchInEpoch, long microStep, long seed,
                            int trainExamples, int batchSize, int gradAccum, int epochs, String orderMode,
-                           String dataOrderHash) {
+                           String dataOrderHash, String precision) {
+    public TrainerState {
+        if (precision == null) {
+            precision = Precision.FP32.cliName();
+        }
+    }
+
     static final String FILE = "trainer_state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,6 +56,7 @@ public record TrainerState(long globalStep, int epoch, int batchInEpoch, long mi
         check("epochs", epochs, now.epochs, dir);
         check("batch order", orderMode, now.orderMode, dir);
         check("training data (order hash of epoch 0)", dataOrderHash, now.dataOrderHash, dir);
+        check("--precision", precision, now.precision, dir);
     }
 
     private static void check(String what, Object then, Object now, Path dir) {
