@@ -20,6 +20,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +56,9 @@ public final class SearchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--queries", paramLabel = "FILE.jsonl",
-            description = "Run every query of a JSONL file ({\"id\",\"query\"} per line); prints one JSON line each.")
+            description = "Run every query of a JSONL file ({\"id\",\"query\"} per line), " + BATCH
+                    + " at a time as one batch (one embedding batch, one blocked index product); prints one JSON line "
+                    + "each, in order.")
     Path queries;
 
     @Mixin EmbedderOption embedderOption;
@@ -100,6 +104,8 @@ public final class SearchCommand implements Callable<Integer> {
         try (BufferedReader r = Files.newBufferedReader(queries, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
+            List<String> ids = new ArrayList<>();
+            List<SearchRequest> batch = new ArrayList<>();
             while ((line = r.readLine()) != null) {
                 n++;
                 if (line.isBlank()) continue;
@@ -120,10 +126,25 @@ public final class SearchCommand implements Callable<Integer> {
                             + " characters, more than " + Limits.DEFAULTS.maxQuestionChars() + "; skipped");
                     continue;
                 }
-                String id = q.hasNonNull("id") ? q.get("id").asText() : String.valueOf(n);
-                out.println(Wire.write(SearchBody.of(id, c.search(request(text, m, params), embedder))));
+                ids.add(q.hasNonNull("id") ? q.get("id").asText() : String.valueOf(n));
+                batch.add(request(text, m, params));
+                if (batch.size() == BATCH) flush(c, embedder, ids, batch, out);
             }
+            flush(c, embedder, ids, batch, out);
         }
+    }
+
+    /** Queries searched together by {@code --queries} (one embedding batch, one blocked index product). */
+    static final int BATCH = 256;
+
+    private static void flush(Retriever c, Embedder embedder, List<String> ids, List<SearchRequest> batch,
+                              PrintWriter out) {
+        if (batch.isEmpty()) return;
+        List<SearchResult> found = c.searchAll(batch, embedder);
+        for (int i = 0; i < found.size(); i++) out.println(Wire.write(SearchBody.of(ids.get(i), found.get(i))));
+        out.flush();
+        ids.clear();
+        batch.clear();
     }
 
     static void printText(PrintWriter out, SearchResult r) {

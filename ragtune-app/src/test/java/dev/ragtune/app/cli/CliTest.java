@@ -146,6 +146,45 @@ public class CliTest {
     }
 
     @Test
+    void queriesFileSearchedInBatchesGivesWhatEachQueryAloneGives() throws IOException {
+        String[] texts = {"Como reduzir overfitting?", "ReLU", "Which function creates a PeftModel?",
+                "What does the rank of LoRA control?", "regularização L2", "dropout"};
+        StringBuilder file = new StringBuilder();
+        int n = SearchCommand.BATCH + 44; // a full batch and a partial one
+        for (int i = 0; i < n; i++) {
+            file.append("{\"id\":\"q").append(i).append("\",\"query\":\"").append(texts[i % texts.length]).append("\"}\n");
+        }
+        Path q = tmp.resolve("many.jsonl");
+        Files.writeString(q, file);
+        for (String mode : List.of("dense", "hybrid")) {
+            Run all = run("search", "--collection", collection.toString(), "--mode", mode, "-k", "3", "--queries",
+                    q.toString());
+            assertThat(all.code()).as(all.err()).isZero();
+            List<String> lines = all.out().lines().toList();
+            assertThat(lines).hasSize(n);
+            JsonNode[] alone = new JsonNode[texts.length];
+            for (int t = 0; t < texts.length; t++) {
+                Run one = run("search", "--collection", collection.toString(), "--mode", mode, "-k", "3", "--json",
+                        texts[t]);
+                assertThat(one.code()).as(one.err()).isZero();
+                alone[t] = JSON.readTree(one.out()).get("hits");
+            }
+            for (int i = 0; i < n; i++) {
+                JsonNode line = JSON.readTree(lines.get(i));
+                assertThat(line.get("id").asText()).isEqualTo("q" + i);
+                JsonNode hits = line.get("hits");
+                JsonNode expected = alone[i % texts.length];
+                assertThat(hits).as("%s line %d", mode, i).hasSameSizeAs(expected);
+                for (int h = 0; h < hits.size(); h++) {
+                    assertThat(hits.get(h).get("chunk_id").asText()).isEqualTo(expected.get(h).get("chunk_id").asText());
+                    assertThat(hits.get(h).get("score").asDouble()).isCloseTo(expected.get(h).get("score").asDouble(),
+                            org.assertj.core.api.Assertions.within(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
     void askAnswersExtractivelyWithTheCitationAndTimingsInJson() throws IOException {
         Run r = run("ask", "--collection", collection.toString(), "--json", "Como reduzir overfitting em redes neurais?");
         assertThat(r.code()).as(r.err()).isZero();

@@ -88,6 +88,28 @@ public final class AskPipeline {
      * @param onText null to generate without streaming
      */
     public Answer ask(String question, Options options, Consumer<String> onText) {
+        return ask(question, options, onText, null);
+    }
+
+    /**
+     * Retrieves for many questions at once ({@link Retriever#searchAll}: one embedding batch, one blocked index
+     * product), what {@link #ask(String, Options, Consumer, SearchResult)} then answers from; an evaluation does this
+     * for a block of questions before generating.
+     */
+    public List<SearchResult> retrieveAll(List<String> questions, Options options) {
+        if (retriever == null) throw new IllegalArgumentException("a collection is needed to answer with retrieval");
+        List<SearchRequest> requests = new ArrayList<>(questions.size());
+        for (String q : questions) {
+            if (q == null || q.isBlank()) throw new IllegalArgumentException("a question is empty");
+            requests.add(request(query(q), options));
+        }
+        return retriever.searchAll(requests, embedder);
+    }
+
+    /**
+     * Answers from passages already retrieved for this question by {@link #retrieveAll} (null: retrieves them now).
+     */
+    public Answer ask(String question, Options options, Consumer<String> onText, SearchResult retrieved) {
         if (question == null || question.isBlank()) {
             throw new IllegalArgumentException("the question is empty: ask something, e.g. \"Como reduzir overfitting?\"");
         }
@@ -106,15 +128,16 @@ public final class AskPipeline {
                     List.of(), prompt, new Answer.Timings(0, 0, 0, ms(g0 - p0), ms(g1 - g0), ms(g1 - t0)), warnings);
         }
         if (retriever == null) throw new IllegalArgumentException("a collection is needed to answer with retrieval");
-        String query = question.strip();
-        String[] words = query.split("\\s+");
-        if (words.length > MAX_QUERY_WORDS) {
-            query = String.join(" ", Arrays.copyOf(words, MAX_QUERY_WORDS));
-            warnings.add("the question has " + words.length + " words; retrieval used the first " + MAX_QUERY_WORDS);
+        String query = query(question);
+        int words = question.strip().split("\\s+").length;
+        if (words > MAX_QUERY_WORDS) {
+            warnings.add("the question has " + words + " words; retrieval used the first " + MAX_QUERY_WORDS);
         }
-        int depth = reranker != null ? options.candidates() : options.k();
-        SearchResult found = retriever.search(new SearchRequest(query, options.mode(), depth, options.candidates(),
-                options.params(), options.fusion(), options.filter()), embedder);
+        if (retrieved != null && !retrieved.query().equals(query)) {
+            throw new IllegalArgumentException("the passages given were retrieved for '" + retrieved.query()
+                    + "', not for this question");
+        }
+        SearchResult found = retrieved != null ? retrieved : retriever.search(request(query, options), embedder);
         List<Hit> hits = found.hits();
         float[] scores = new float[Math.min(options.k(), hits.size())];
         long r0 = System.nanoTime();
@@ -164,6 +187,19 @@ public final class AskPipeline {
                 ms(g1 - g0), ms(g1 - t0));
         return new Answer(question, Citations.strip(g.text()), generator.mode(), generator.id(), citations, attribution,
                 prompt.contexts(), prompt, t, warnings, g.evidence());
+    }
+
+    /** The retrieval query of a question: stripped, and cut to its first {@value #MAX_QUERY_WORDS} words. */
+    private static String query(String question) {
+        String query = question.strip();
+        String[] words = query.split("\\s+");
+        return words.length > MAX_QUERY_WORDS ? String.join(" ", Arrays.copyOf(words, MAX_QUERY_WORDS)) : query;
+    }
+
+    private SearchRequest request(String query, Options options) {
+        int depth = reranker != null ? options.candidates() : options.k();
+        return new SearchRequest(query, options.mode(), depth, options.candidates(), options.params(),
+                options.fusion(), options.filter());
     }
 
     private Generation generate(GenerationRequest request, Consumer<String> onText) {

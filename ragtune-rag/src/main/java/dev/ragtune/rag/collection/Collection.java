@@ -254,23 +254,93 @@ public final class Collection implements Retriever {
     @Override
     public SearchResult search(SearchRequest request, Embedder embedder) {
         long t0 = System.nanoTime();
+        float[] q = null;
+        if (request.mode() != RetrievalMode.BM25) {
+            Objects.requireNonNull(embedder, "embedder");
+            requireEmbedder(embedder);
+            q = embedder.embed(request.query());
+        }
+        long t1 = System.nanoTime();
+        return searchEmbedded(request, q, null, (t1 - t0) / 1e6, 0, t1);
+    }
+
+    /**
+     * Searches many queries sharing work: the dense queries are embedded in one batch, and those without a filter that
+     * ask the same depth and knobs go through the index's {@link VectorIndex#searchAll} (the flat index's blocked
+     * queries × vectors product). Each result equals {@link #search}'s for its request up to the float rounding of
+     * the batched embedding; its embed and dense times are its equal share of the batch's.
+     */
+    @Override
+    public List<SearchResult> searchAll(List<SearchRequest> requests, Embedder embedder) {
+        int n = requests.size();
+        long t0 = System.nanoTime();
+        List<Integer> denseAt = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (requests.get(i).mode() != RetrievalMode.BM25) {
+                denseAt.add(i);
+                texts.add(requests.get(i).query());
+            }
+        }
+        float[][] vectors = new float[n][];
+        if (!texts.isEmpty()) {
+            Objects.requireNonNull(embedder, "embedder");
+            requireEmbedder(embedder);
+            float[][] embedded = embedder.embed(texts);
+            for (int j = 0; j < embedded.length; j++) vectors[denseAt.get(j)] = embedded[j];
+        }
+        long t1 = System.nanoTime();
+        double embedShare = texts.isEmpty() ? 0 : (t1 - t0) / 1e6 / texts.size();
+        // unfiltered dense lists, one index batch per (depth, knobs)
+        Map<List<Object>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i : denseAt) {
+            SearchRequest r = requests.get(i);
+            if (!r.filter().isEmpty()) continue;
+            int depth = r.mode() == RetrievalMode.DENSE ? r.k() : r.candidates();
+            groups.computeIfAbsent(List.of(depth, r.params()), g -> new ArrayList<>()).add(i);
+        }
+        List<List<Neighbor>> denseLists = new ArrayList<>(java.util.Collections.nCopies(n, null));
+        double[] denseShare = new double[n];
+        for (Map.Entry<List<Object>, List<Integer>> g : groups.entrySet()) {
+            List<Integer> members = g.getValue();
+            float[][] qs = new float[members.size()][];
+            for (int j = 0; j < qs.length; j++) qs[j] = vectors[members.get(j)];
+            long s0 = System.nanoTime();
+            List<List<Neighbor>> found = dense.searchAll(qs, (Integer) g.getKey().get(0), (SearchParams) g.getKey().get(1));
+            for (int j = 0; j < qs.length; j++) {
+                denseLists.set(members.get(j), agreeingWithStoredVectors(qs[j], found.get(j)));
+            }
+            double share = (System.nanoTime() - s0) / 1e6 / qs.length;
+            for (int i : members) denseShare[i] = share;
+        }
+        List<SearchResult> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            double embedMs = vectors[i] != null ? embedShare : 0;
+            out.add(searchEmbedded(requests.get(i), vectors[i], denseLists.get(i), embedMs, denseShare[i],
+                    System.nanoTime()));
+        }
+        return out;
+    }
+
+    /**
+     * The rest of a search once the query is embedded.
+     *
+     * @param denseList the unfiltered dense list when already searched (batch), else null
+     * @param sharedMs  time already spent on this query's dense list in a batch
+     * @param start     when this query's own work starts
+     */
+    private SearchResult searchEmbedded(SearchRequest request, float[] q, List<Neighbor> denseList, double embedMs,
+                                       double sharedMs, long start) {
         RetrievalMode mode = request.mode();
         String query = request.query();
         int k = request.k();
-        float[] q = null;
-        if (mode != RetrievalMode.BM25) {
-            Objects.requireNonNull(embedder, "embedder");
-            requireEmbedder(embedder);
-            q = embedder.embed(query);
-        }
-        long t1 = System.nanoTime();
         int depth = request.candidates();
         int[] passing = request.filter().isEmpty() ? null : passing(request.filter());
         final float[] qv = q;
         List<Neighbor> ranked = switch (mode) {
-            case DENSE -> denseSearch(qv, k, request, passing);
+            case DENSE -> denseList != null ? denseList : denseSearch(qv, k, request, passing);
             case BM25 -> lexicalSearch(query, k, passing);
-            case HYBRID -> request.fusion().fuse(denseSearch(qv, depth, request, passing),
+            case HYBRID -> request.fusion().fuse(denseList != null ? denseList : denseSearch(qv, depth, request, passing),
                     lexicalSearch(query, depth, passing), k, id -> HybridFusion.denseScore(qv, table.vector(id)));
         };
         long t2 = System.nanoTime();
@@ -281,7 +351,8 @@ public final class Collection implements Retriever {
             hits.add(new Hit(hits.size() + 1, n.id(), c.chunk(), n.score()));
         }
         long t3 = System.nanoTime();
-        return new SearchResult(query, mode, hits, (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t0) / 1e6);
+        double searchMs = sharedMs + (t2 - start) / 1e6;
+        return new SearchResult(query, mode, hits, embedMs, searchMs, embedMs + searchMs + (t3 - t2) / 1e6);
     }
 
     /** Ordinals of the chunks a filter lets pass, ascending. */

@@ -43,6 +43,20 @@ public interface Retriever extends AutoCloseable {
     SearchResult search(SearchRequest request, Embedder embedder);
 
     /**
+     * Searches many queries at once; the result has one entry per request, in order, each equal to what
+     * {@link #search} returns for it alone. Backends that can share work across queries (one embedding batch, a
+     * blocked queries × vectors product) override it; their per-query timings are then each query's equal share of
+     * the shared steps plus its own. The default searches one request after the other.
+     *
+     * @param embedder the corpus's embedder (checked); may be null when every request is bm25
+     */
+    default List<SearchResult> searchAll(List<SearchRequest> requests, Embedder embedder) {
+        List<SearchResult> out = new java.util.ArrayList<>(requests.size());
+        for (SearchRequest r : requests) out.add(search(r, embedder));
+        return out;
+    }
+
+    /**
      * True when the corpus has committed changes this reader does not show (a cheap check; open a new reader to see
      * them). Backends whose readers follow commits by themselves keep the default.
      */

@@ -7,6 +7,7 @@ import dev.ragtune.rag.answer.Answer;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Citation;
 import dev.ragtune.rag.answer.Context;
+import dev.ragtune.rag.retrieve.SearchResult;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -199,30 +200,69 @@ public final class Evaluation {
         int answered = 0;
         try (FileChannel out = FileChannel.open(resultsFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
-            for (EvalQuestion q : questions) {
-                for (Config c : configs) {
-                    QuestionResult r = done.get(key(q.id(), c.name()));
-                    if (r == null) {
-                        r = answer(q, c);
-                        byte[] line = (JSON.writeValueAsString(r.toJson()) + "\n").getBytes(StandardCharsets.UTF_8);
-                        ByteBuffer buf = ByteBuffer.wrap(line);
-                        while (buf.hasRemaining()) out.write(buf);
-                        out.force(false);
-                        answered++;
-                        l.progress(answered, todo, r);
+            for (int from = 0; from < questions.size(); from += RETRIEVAL_BLOCK) {
+                List<EvalQuestion> block = questions.subList(from, Math.min(questions.size(), from + RETRIEVAL_BLOCK));
+                Map<String, SearchResult> retrieved = retrieveBlock(block, done);
+                for (EvalQuestion q : block) {
+                    for (Config c : configs) {
+                        QuestionResult r = done.get(key(q.id(), c.name()));
+                        if (r == null) {
+                            r = answer(q, c, retrieved.get(key(q.id(), c.name())));
+                            String json = JSON.writeValueAsString(r.toJson()) + "\n";
+                            ByteBuffer buf = ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
+                            while (buf.hasRemaining()) out.write(buf);
+                            out.force(false);
+                            answered++;
+                            l.progress(answered, todo, r);
+                        }
+                        results.add(r);
                     }
-                    results.add(r);
                 }
             }
         }
         return new Run(results, resumed, answered);
     }
 
+    /** Questions whose retrieval runs as one batch ({@link AskPipeline#retrieveAll}) before they are answered. */
+    static final int RETRIEVAL_BLOCK = 64;
+
+    /**
+     * The passages of every question of a block not yet answered, per retrieving configuration, as one batch each
+     * (key: question id and configuration). A configuration whose batch fails is left out: its questions then
+     * retrieve one by one and record their own error.
+     */
+    private Map<String, SearchResult> retrieveBlock(List<EvalQuestion> block, Map<String, QuestionResult> done) {
+        Map<String, SearchResult> out = new HashMap<>();
+        for (Config c : configs) {
+            if (c.options().noRag()) continue;
+            List<EvalQuestion> todo = new ArrayList<>();
+            for (EvalQuestion q : block) {
+                if (!done.containsKey(key(q.id(), c.name())) && !q.question().isBlank()) todo.add(q);
+            }
+            if (todo.isEmpty()) continue;
+            List<String> texts = new ArrayList<>(todo.size());
+            for (EvalQuestion q : todo) texts.add(q.question());
+            List<SearchResult> found;
+            try {
+                found = c.pipeline().retrieveAll(texts, c.options());
+            } catch (RuntimeException e) {
+                continue;
+            }
+            for (int i = 0; i < todo.size(); i++) out.put(key(todo.get(i).id(), c.name()), found.get(i));
+        }
+        return out;
+    }
+
     /** Answers one question with one configuration and scores it. */
     static QuestionResult answer(EvalQuestion q, Config c) {
+        return answer(q, c, null);
+    }
+
+    /** Answers one question with one configuration from passages already retrieved (null: retrieves now). */
+    static QuestionResult answer(EvalQuestion q, Config c, SearchResult passages) {
         Answer a;
         try {
-            a = c.pipeline().ask(q.question(), c.options());
+            a = c.pipeline().ask(q.question(), c.options(), null, passages);
         } catch (RuntimeException e) {
             String msg = e.getMessage() == null ? e.toString() : e.getMessage();
             return new QuestionResult(q.id(), c.name(), q.question(), q.answers(), "", 0, 0, 0, 0, List.of(),

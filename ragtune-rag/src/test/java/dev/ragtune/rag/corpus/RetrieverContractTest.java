@@ -261,6 +261,38 @@ public abstract class RetrieverContractTest {
     }
 
     @Test
+    void searchAllAnswersEveryRequestInOrderAsASearchOfItsOwn() {
+        seed();
+        List<SearchRequest> requests = new ArrayList<>();
+        String[] queries = {"The ReLU activation returns zero for negative inputs.", "low-rank matrices rank",
+                "regularização overfitting", "dropout training"};
+        for (String q : queries) {
+            for (RetrievalMode mode : RetrievalMode.values()) {
+                requests.add(new SearchRequest(q, mode, 2, 50, null, null, null));
+                requests.add(new SearchRequest(q, mode, 4, 4, null, null, null));
+                requests.add(new SearchRequest(q, mode, 3, 50, null, null, new HitFilter(null, Set.of("lora"), null)));
+            }
+        }
+        try (Retriever r = reader()) {
+            List<SearchResult> all = r.searchAll(requests, embedder);
+            assertThat(all).hasSize(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                SearchResult one = r.search(requests.get(i), embedder);
+                assertThat(all.get(i).query()).isEqualTo(requests.get(i).query());
+                assertThat(all.get(i).mode()).isEqualTo(requests.get(i).mode());
+                assertThat(ids(all.get(i))).as("request %d", i).isEqualTo(ids(one));
+                assertThat(all.get(i).hits()).extracting(Hit::score)
+                        .isEqualTo(one.hits().stream().map(Hit::score).toList());
+                assertThat(all.get(i).totalMillis()).isGreaterThanOrEqualTo(0);
+            }
+            assertThat(r.searchAll(List.of(), embedder)).isEmpty();
+            // bm25 only: no embedder needed, as for search
+            assertThat(ids(r.searchAll(List.of(SearchRequest.of("dropout", RetrievalMode.BM25, 1)), null).get(0)))
+                    .containsExactly("relu#1");
+        }
+    }
+
+    @Test
     void anotherEmbedderIsRefusedForSearchingAndWriting() {
         seed();
         HashingEmbedder other = new HashingEmbedder("test/other-32", 32);

@@ -8,6 +8,13 @@ import dev.ragtune.rag.answer.Generation;
 import dev.ragtune.rag.answer.GenerationRequest;
 import dev.ragtune.rag.answer.Generator;
 import dev.ragtune.rag.answer.PromptTemplate;
+import dev.ragtune.rag.corpus.Retriever;
+import dev.ragtune.rag.corpus.SearchRequest;
+import dev.ragtune.rag.corpus.SourceEntry;
+import dev.ragtune.rag.document.Chunk;
+import dev.ragtune.rag.embed.Embedder;
+import dev.ragtune.rag.retrieve.Hit;
+import dev.ragtune.rag.retrieve.SearchResult;
 import dev.ragtune.rag.index.SearchParams;
 import dev.ragtune.rag.retrieve.RetrievalMode;
 import dev.ragtune.rag.testsupport.HashingEmbedder;
@@ -135,6 +142,79 @@ class EvaluationTest {
         // once the first run is over, resuming works
         assertThat(new Evaluation(List.of(noRag(new ScriptedModel(script())))).run(QUESTIONS, results, true, null).answered())
                 .isEqualTo(1);
+    }
+
+    /** Returns one passage per query, made from the query's text; records every search and batch. */
+    static class RecordingRetriever implements Retriever {
+        final List<Integer> batches = new ArrayList<>();
+        final List<String> searched = new ArrayList<>();
+        boolean failBatches;
+
+        @Override public String location() { return "memory"; }
+        @Override public String embedderId() { return new HashingEmbedder().id(); }
+        @Override public int dimension() { return new HashingEmbedder().dimension(); }
+        @Override public int size() { return 1; }
+        @Override public List<SourceEntry> sources() { return List.of(); }
+        @Override public Set<String> chunkIds() { return Set.of(); }
+        @Override public Map<String, Object> about() { return Map.of(); }
+        @Override public String description() { return "memory"; }
+        @Override public void close() { }
+
+        @Override
+        public SearchResult search(SearchRequest request, Embedder embedder) {
+            searched.add(request.query());
+            String text = "Passage for " + request.query();
+            Chunk c = new Chunk("c-" + request.query().hashCode(), "d", "/docs/d.txt", 1, 0, text.length(), "d", text);
+            return new SearchResult(request.query(), request.mode(), List.of(new Hit(1, 0, c, 0.5f)), 0, 0, 0);
+        }
+
+        @Override
+        public List<SearchResult> searchAll(List<SearchRequest> requests, Embedder embedder) {
+            if (failBatches) throw new IllegalStateException("batch failed");
+            batches.add(requests.size());
+            List<SearchResult> out = new ArrayList<>();
+            for (SearchRequest r : requests) out.add(search(r, embedder));
+            searched.subList(searched.size() - requests.size(), searched.size()).clear();
+            return out;
+        }
+    }
+
+    @Test
+    void ragQuestionsAreRetrievedInBlocksAndAnsweredFromTheirOwnPassages() throws IOException {
+        List<EvalQuestion> questions = new ArrayList<>();
+        Map<String, String> answers = new java.util.HashMap<>();
+        int n = Evaluation.RETRIEVAL_BLOCK + 6;
+        for (int i = 0; i < n; i++) {
+            questions.add(new EvalQuestion("q" + i, "Question number " + i + "?", List.of("answer " + i), null, null));
+            answers.put("Question number " + i + "?", "answer " + i);
+        }
+        RecordingRetriever retriever = new RecordingRetriever();
+        AskPipeline.Options rag = new AskPipeline.Options(1, 1, RetrievalMode.DENSE, SearchParams.DEFAULTS, false,
+                PromptTemplate.DEFAULT);
+        Evaluation eval = new Evaluation(List.of(noRag(new ScriptedModel(answers)),
+                new Evaluation.Config("rag", new AskPipeline(retriever, new HashingEmbedder(), null,
+                        new ScriptedModel(answers)), rag)));
+        Evaluation.Run run = eval.run(questions, tmp.resolve("results.jsonl"), false, null);
+        assertThat(retriever.batches).containsExactly(Evaluation.RETRIEVAL_BLOCK, 6);
+        assertThat(retriever.searched).isEmpty();
+        List<QuestionResult> ragResults = run.results().stream().filter(r -> r.config().equals("rag")).toList();
+        assertThat(ragResults).hasSize(n);
+        for (int i = 0; i < n; i++) {
+            QuestionResult r = ragResults.get(i);
+            assertThat(r.questionId()).isEqualTo("q" + i);
+            assertThat(r.error()).isNull();
+            assertThat(r.em()).isEqualTo(1.0);
+            assertThat(r.retrieved()).containsExactly("c-" + ("Question number " + i + "?").hashCode());
+        }
+
+        // a failing batch: every question still retrieves, one by one
+        RecordingRetriever failing = new RecordingRetriever();
+        failing.failBatches = true;
+        Evaluation.Run again = new Evaluation(List.of(new Evaluation.Config("rag", new AskPipeline(failing,
+                new HashingEmbedder(), null, new ScriptedModel(answers)), rag)))
+                .run(questions.subList(0, 3), tmp.resolve("again.jsonl"), false, null);
+        assertThat(failing.searched).hasSize(3);
+        assertThat(again.results()).allSatisfy(r -> assertThat(r.em()).isEqualTo(1.0));
     }
 
     @Test
