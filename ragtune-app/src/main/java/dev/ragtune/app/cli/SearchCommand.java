@@ -1,5 +1,6 @@
 package dev.ragtune.app.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ragtune.app.api.Limits;
@@ -112,8 +113,9 @@ public final class SearchCommand implements Callable<Integer> {
                 JsonNode q;
                 try {
                     q = JSON.readTree(line);
-                } catch (IOException e) {
-                    spec.commandLine().getErr().println(queries + ":" + n + ": not JSON, skipped (" + e.getMessage() + ")");
+                } catch (JsonProcessingException e) {
+                    spec.commandLine().getErr().println(queries + ":" + n + ": not JSON, skipped (" + e.getOriginalMessage()
+                            + ")");
                     continue;
                 }
                 String text = q.path("query").asText("");

@@ -142,7 +142,9 @@ public class CliTest {
         assertThat(lines).hasSize(2);
         assertThat(JSON.readTree(lines.get(0)).get("id").asText()).isEqualTo("q1");
         assertThat(JSON.readTree(lines.get(0)).get("hits").get(0).get("chunk_id").asText()).isEqualTo("aula/relu#0");
-        assertThat(r.err()).contains("queries.jsonl:2");
+        assertThat(r.err()).contains("queries.jsonl:2: not JSON, skipped");
+        assertThat(r.err().lines().filter(l -> l.contains("queries.jsonl")).toList()).hasSize(1);
+        assertThat(r.err()).doesNotContain("[Source:"); // Jackson's location, a second line, is left out
     }
 
     @Test
