@@ -6,7 +6,6 @@ import dev.ragtune.rag.answer.AnswerTextStream;
 import dev.ragtune.rag.answer.AskPipeline;
 import dev.ragtune.rag.answer.Citation;
 import dev.ragtune.rag.answer.Generator;
-import dev.ragtune.rag.corpus.CorpusException;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -219,12 +218,15 @@ final class ChatCompletions {
             cut.next(whole);
         } else {
             String rest = text.finish();
-            if (!whole.startsWith(text.text())) { // a generator whose pieces are not its text: what was sent stays
+            String streamed = text.text();
+            String unsent = "";
+            if (whole.startsWith(streamed)) {
+                unsent = whole.substring(streamed.length()); // the markers, added after the text
+            } else { // a generator whose pieces are not its text: what was sent stays
                 LOG.warn("the streamed pieces of {} do not join to its answer; the stream's text differs",
                         generator.id());
             }
-            onReply.accept(cut.next(rest + (whole.startsWith(text.text()) ? whole.substring(text.text().length())
-                    : "")));
+            onReply.accept(cut.next(rest + unsent));
         }
         String last = cut.finish();
         if (onReply != null) onReply.accept(last);
@@ -332,16 +334,7 @@ final class ChatCompletions {
 
         /** Ends the stream with OpenAI's error object instead of {@code [DONE]}. */
         void fail(RuntimeException e) {
-            ApiError error;
-            if (e instanceof ApiError api) {
-                error = api;
-            } else if (e instanceof IllegalArgumentException || e instanceof CorpusException) {
-                error = ApiError.invalid(null, e.getMessage());
-            } else {
-                LOG.error("a streamed chat completion failed", e);
-                error = new ApiError(500, "server_error", null, null,
-                        "the server failed on this request; its log has the details");
-            }
+            ApiError error = OpenAiApi.errorOf(e, "a streamed chat completion");
             try {
                 write(Wire.JSON.writeValueAsString(error.body()));
             } catch (IOException | ClientGone ignored) {

@@ -192,29 +192,39 @@ public final class OpenAiApi {
             try {
                 authorize(ctx);
                 handler.handle(ctx);
-            } catch (ApiError e) {
-                fail(ctx, e);
-            } catch (Busy e) {
-                fail(ctx, new ApiError(503, "server_error", null, "server_busy", e.getMessage()));
-            } catch (HttpResponseException e) { // Javalin's own bounds (e.g. a chunked body over its request size)
-                fail(ctx, new ApiError(e.getStatus(), "invalid_request_error", null,
-                        e.getStatus() == 413 ? "request_too_large" : null, e.getMessage()));
-            } catch (MismatchedInputException e) {
-                String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
-                        : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
-                fail(ctx, ApiError.invalid(field.isEmpty() ? null : field, "the field '" + field + "' has the wrong "
-                        + "type: " + e.getOriginalMessage().lines().findFirst().orElse("")));
-            } catch (JsonProcessingException e) {
-                fail(ctx, ApiError.invalid(null, "the body is not valid JSON: "
-                        + e.getOriginalMessage().lines().findFirst().orElse("")));
-            } catch (IllegalArgumentException | CorpusException e) {
-                fail(ctx, ApiError.invalid(null, e.getMessage()));
             } catch (Exception e) {
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                fail(ctx, new ApiError(500, "server_error", null, null,
-                        "the server failed on this request; its log has the details"));
+                fail(ctx, errorOf(e, ctx.method() + " " + ctx.path()));
             }
         };
+    }
+
+    /**
+     * The OpenAI error a failure answers with, for a plain response and for a stream's error event alike: the
+     * request's own faults are 4xx with the reason, busy is 503, anything else is a 500 without detail (logged here
+     * with {@code what} failed).
+     */
+    static ApiError errorOf(Exception e, String what) {
+        if (e instanceof ApiError api) return api;
+        if (e instanceof Busy) return new ApiError(503, "server_error", null, "server_busy", e.getMessage());
+        if (e instanceof HttpResponseException h) { // Javalin's own bounds (e.g. a chunked body over its request size)
+            return new ApiError(h.getStatus(), "invalid_request_error", null,
+                    h.getStatus() == 413 ? "request_too_large" : null, h.getMessage());
+        }
+        if (e instanceof MismatchedInputException m) {
+            String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
+                    : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
+            return ApiError.invalid(field.isEmpty() ? null : field, "the field '" + field + "' has the wrong type: "
+                    + m.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (e instanceof JsonProcessingException j) {
+            return ApiError.invalid(null, "the body is not valid JSON: "
+                    + j.getOriginalMessage().lines().findFirst().orElse(""));
+        }
+        if (e instanceof IllegalArgumentException || e instanceof CorpusException) {
+            return ApiError.invalid(null, e.getMessage());
+        }
+        LOG.error("{} failed", what, e);
+        return new ApiError(500, "server_error", null, null, "the server failed on this request; its log has the details");
     }
 
     private void authorize(Context ctx) {

@@ -101,7 +101,7 @@ public final class AskPipeline {
         List<SearchRequest> requests = new ArrayList<>(questions.size());
         for (String q : questions) {
             if (q == null || q.isBlank()) throw new IllegalArgumentException("a question is empty");
-            requests.add(request(query(q), options));
+            requests.add(request(query(q, words(q)), options));
         }
         return retriever.searchAll(requests, embedder);
     }
@@ -128,10 +128,10 @@ public final class AskPipeline {
                     List.of(), prompt, new Answer.Timings(0, 0, 0, ms(g0 - p0), ms(g1 - g0), ms(g1 - t0)), warnings);
         }
         if (retriever == null) throw new IllegalArgumentException("a collection is needed to answer with retrieval");
-        String query = query(question);
-        int words = question.strip().split("\\s+").length;
-        if (words > MAX_QUERY_WORDS) {
-            warnings.add("the question has " + words + " words; retrieval used the first " + MAX_QUERY_WORDS);
+        String[] words = words(question);
+        String query = query(question, words);
+        if (words.length > MAX_QUERY_WORDS) {
+            warnings.add("the question has " + words.length + " words; retrieval used the first " + MAX_QUERY_WORDS);
         }
         if (retrieved != null && !retrieved.query().equals(query)) {
             throw new IllegalArgumentException("the passages given were retrieved for '" + retrieved.query()
@@ -189,11 +189,17 @@ public final class AskPipeline {
                 prompt.contexts(), prompt, t, warnings, g.evidence());
     }
 
-    /** The retrieval query of a question: stripped, and cut to its first {@value #MAX_QUERY_WORDS} words. */
-    private static String query(String question) {
-        String query = question.strip();
-        String[] words = query.split("\\s+");
-        return words.length > MAX_QUERY_WORDS ? String.join(" ", Arrays.copyOf(words, MAX_QUERY_WORDS)) : query;
+    private static String[] words(String question) {
+        return question.strip().split("\\s+");
+    }
+
+    /**
+     * The retrieval query of a question split into {@code words}: the question stripped, or its first
+     * {@value #MAX_QUERY_WORDS} words when it has more.
+     */
+    private static String query(String question, String[] words) {
+        return words.length > MAX_QUERY_WORDS ? String.join(" ", Arrays.copyOf(words, MAX_QUERY_WORDS))
+                : question.strip();
     }
 
     private SearchRequest request(String query, Options options) {

@@ -1,5 +1,9 @@
 package dev.ragtune.rag.index;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * Rounding-error bound of a float inner product summed sequentially over {@code n} terms.
  *
@@ -20,6 +24,32 @@ final class ExactRescorer {
         double u = 0x1p-24;
         double nu = (n + 1) * u;
         return 2 * nu / (1 - nu);
+    }
+
+    /** Inner product of {@code query} with {@code v[offset .. offset + query.length)}, summed in double in index order. */
+    static double dot(float[] query, float[] v, int offset) {
+        double s = 0;
+        for (int j = 0; j < query.length; j++) {
+            s += (double) query[j] * (double) v[offset + j];
+        }
+        return s;
+    }
+
+    /**
+     * The k best of {@code n} rescored candidates ({@code exact[i]}, {@code ids[i]}), best first, ties by smaller id:
+     * the order every exact search returns.
+     */
+    static List<Neighbor> best(int k, int n, double[] exact, int[] ids) {
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> {
+            int cmp = Double.compare(exact[b], exact[a]);
+            return cmp != 0 ? cmp : Integer.compare(ids[a], ids[b]);
+        });
+        int out = Math.min(k, n);
+        List<Neighbor> result = new ArrayList<>(out);
+        for (int i = 0; i < out; i++) result.add(new Neighbor(ids[order[i]], (float) exact[order[i]]));
+        return result;
     }
 
     /** L2 norm of {@code v} in double, nudged up so that it never underestimates. */

@@ -90,27 +90,15 @@ final class ExactTopK {
     List<Neighbor> result() {
         double threshold = lowerBounds.threshold();
         int m = 0;
-        int[] idx = new int[candidates];
+        int[] ids = new int[candidates];
         double[] exact = new double[candidates];
         for (int c = 0; c < candidates; c++) {
             if (candUpper[c] >= threshold) {
-                idx[m] = c;
+                ids[m] = candId[c];
                 exact[m] = sources.get(candSource[c]).dotExact(query, candSlot[c]);
                 m++;
             }
         }
-        Integer[] order = new Integer[m];
-        for (int i = 0; i < m; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> {
-            int cmp = Double.compare(exact[b], exact[a]);
-            return cmp != 0 ? cmp : Integer.compare(candId[idx[a]], candId[idx[b]]);
-        });
-        int out = Math.min(k, m);
-        List<Neighbor> result = new ArrayList<>(out);
-        for (int i = 0; i < out; i++) {
-            int o = order[i];
-            result.add(new Neighbor(candId[idx[o]], (float) exact[o]));
-        }
-        return result;
+        return ExactRescorer.best(k, m, exact, ids);
     }
 }

@@ -67,17 +67,7 @@ record GraphSnapshot(IndexReader reader, QuantizedGraph[] graphs, Bits[] live, M
             c.id[rescored] = g.ids[c.ord[i]];
             rescored++;
         }
-        Integer[] order = new Integer[rescored];
-        for (int i = 0; i < rescored; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> {
-            int byScore = Double.compare(c.exact[b], c.exact[a]);
-            return byScore != 0 ? byScore : Integer.compare(c.id[a], c.id[b]);
-        });
-        List<Neighbor> out = new ArrayList<>(Math.min(k, rescored));
-        for (int i = 0; i < rescored && out.size() < k; i++) {
-            out.add(new Neighbor(c.id[order[i]], (float) c.exact[order[i]]));
-        }
-        return out;
+        return ExactRescorer.best(k, rescored, c.exact, c.id);
     }
 
     /** Per-thread candidate arrays across segments (segment, ord, approximate score), reused across queries. */

@@ -48,13 +48,7 @@ final class Int8Blocks extends ScanStore {
 
     @Override
     double dotExact(float[] query, int slot) {
-        float[] r = rows[slot / blockSize];
-        int o = (slot % blockSize) * dimension;
-        double s = 0;
-        for (int j = 0; j < dimension; j++) {
-            s += (double) query[j] * (double) r[o + j];
-        }
-        return s;
+        return ExactRescorer.dot(query, rows[slot / blockSize], (slot % blockSize) * dimension);
     }
 
     @Override

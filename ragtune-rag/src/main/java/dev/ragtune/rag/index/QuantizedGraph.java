@@ -163,12 +163,7 @@ final class QuantizedGraph {
 
     /** The exact inner product of the query with the stored float vector, in double. */
     double exact(float[] query, int ord) {
-        int o = ord * dimension;
-        double s = 0;
-        for (int j = 0; j < dimension; j++) {
-            s += (double) query[j] * (double) vectors[o + j];
-        }
-        return s;
+        return ExactRescorer.dot(query, vectors, ord * dimension);
     }
 
     /**

@@ -44,12 +44,7 @@ final class RowVectors extends ScanStore {
 
     @Override
     double dotExact(float[] query, int slot) {
-        float[] r = rows[slot];
-        double s = 0;
-        for (int j = 0; j < dimension; j++) {
-            s += (double) query[j] * (double) r[j];
-        }
-        return s;
+        return ExactRescorer.dot(query, rows[slot], 0);
     }
 
     @Override
