@@ -65,8 +65,9 @@ public final class GenerateBench implements Callable<Integer> {
     List<String> weights;
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "A Hugging Face checkpoint folder instead of random weights of --shape (e.g. the golden "
-                    + "t5-tiny for quality)")
+            description = "With --weights fp32,int8: a Hugging Face checkpoint folder instead of random weights of "
+                    + "--shape (e.g. the golden t5-tiny for quality). The comparison with the Python anchor always "
+                    + "runs random weights of --shape")
     Path modelDir;
 
     @Option(names = "--int8-threads", defaultValue = "2", description = "Threads of the int8 kernels")
@@ -90,6 +91,10 @@ public final class GenerateBench implements Callable<Integer> {
         }
         if (!weights.equals(List.of("fp32"))) {
             throw new IllegalArgumentException("--weights must be fp32 or fp32,int8, got " + weights);
+        }
+        if (modelDir != null) {
+            throw new IllegalArgumentException("--model is for the fp32/int8 comparison (--weights fp32,int8); the "
+                    + "fp32 bench and its Python anchor run random weights of --shape");
         }
         T5Config config = T5Config.forShape(shape);
         int rounds = anchorOptions.rounds();

@@ -102,6 +102,15 @@ public final class TrainBench implements Callable<Integer> {
         if (steps < 1) {
             throw new IllegalArgumentException("--steps must be at least 1, was " + steps);
         }
+        if (squad != null && tokenizer == null) {
+            throw new IllegalArgumentException("--squad needs --tokenizer (FLAN-T5 tokenizer.json or its folder)");
+        }
+        if (squad != null && !Files.isRegularFile(squad)) {
+            throw new IllegalArgumentException("--squad " + squad + " is not a file; give a SQuAD v1.1 JSON file");
+        }
+        if (tokenizer != null && !Files.exists(tokenizer)) {
+            throw new IllegalArgumentException("--tokenizer " + tokenizer + " does not exist");
+        }
         System.out.printf(Locale.ROOT, "LoRA training bench: %s (d_model %d, %d heads, d_ff %d, %d+%d layers, vocab %d),"
                         + " %s, %d threads, batch %d, r 8, alpha 16, dropout 0.05, q,v, AdamW, clip 1.0; %d round(s)"
                         + " of 1 warm-up + %d timed steps per shape%n", shape,
@@ -194,11 +203,8 @@ public final class TrainBench implements Callable<Integer> {
         return 0;
     }
 
+    /** The real length mix of {@code --squad} (checked with {@code --tokenizer} before any step runs). */
     private void squadMix(T5Model model) throws IOException {
-        if (tokenizer == null) {
-            System.err.println("--squad needs --tokenizer (FLAN-T5 tokenizer.json)");
-            return;
-        }
         List<QaExample> all = QaDatasetReader.read(squad, DataSlice.ALL, PromptTemplate.DEFAULT);
         List<QaExample> sample = new ArrayList<>(all);
         Collections.shuffle(sample, new Random(seed));

@@ -88,8 +88,10 @@ public final class SearchCommand implements Callable<Integer> {
                 SearchResult r = c.search(request(query, m, params), embedder);
                 if (json) out.println(Wire.write(SearchBody.of(null, r)));
                 else printText(out, r);
-            } else {
-                runQueries(c, embedder, m, params, out);
+            } else if (runQueries(c, embedder, m, params, out) == 0) {
+                spec.commandLine().getErr().println("ragtune search: " + queries + " holds no query to search (one "
+                        + "{\"id\",\"query\"} object per line)");
+                return 1;
             }
         }
         out.flush();
@@ -100,8 +102,10 @@ public final class SearchCommand implements Callable<Integer> {
         return new SearchRequest(text, m, k, candidates, params, retrieval.fusion(spec), retrieval.filter(spec));
     }
 
-    private void runQueries(Retriever c, Embedder embedder, RetrievalMode m, SearchParams params, PrintWriter out)
+    /** Searches every query of {@code --queries}, batch by batch; returns how many were searched. */
+    private int runQueries(Retriever c, Embedder embedder, RetrievalMode m, SearchParams params, PrintWriter out)
             throws IOException {
+        int searched = 0;
         try (BufferedReader r = Files.newBufferedReader(queries, StandardCharsets.UTF_8)) {
             String line;
             int n = 0;
@@ -130,10 +134,12 @@ public final class SearchCommand implements Callable<Integer> {
                 }
                 ids.add(q.hasNonNull("id") ? q.get("id").asText() : String.valueOf(n));
                 batch.add(request(text, m, params));
+                searched++;
                 if (batch.size() == BATCH) flush(c, embedder, ids, batch, out);
             }
             flush(c, embedder, ids, batch, out);
         }
+        return searched;
     }
 
     /** Queries searched together by {@code --queries} (one embedding batch, one blocked index product). */

@@ -66,13 +66,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--train", required = true, description = "Training data: SQuAD v1.1 .json or .jsonl")
     Path train;
 
-    @Option(names = "--train-split", defaultValue = "", description = "Slice of the training file, e.g. train[:2%]")
+    @Option(names = "--train-split", defaultValue = "", description = "Slice of the training file, e.g. train[:2%%]")
     String trainSplit;
 
     @Option(names = "--val", description = "Validation data (SQuAD .json or .jsonl); none skips evaluation")
     Path val;
 
-    @Option(names = "--val-split", defaultValue = "", description = "Slice of the validation file, e.g. validation[:2%]")
+    @Option(names = "--val-split", defaultValue = "", description = "Slice of the validation file, e.g. validation[:2%%]")
     String valSplit;
 
     @Option(names = "--output", required = true, description = "Folder for the adapter and checkpoints")
@@ -179,6 +179,11 @@ public final class TrainCommand implements Callable<Integer> {
             TrainingConfig config = new TrainingConfig(epochs, batchSize, lr, gradAccum, maxGradNorm, warmupRatio,
                     weightDecay, seed, logEvery, order, maxTarget, arithmetic);
             if (initAdapter != null) {
+                if (!Files.isDirectory(initAdapter)) {
+                    err.println("--init-adapter " + initAdapter + " is not a folder; give a PEFT adapter folder "
+                            + "(adapter_config.json + adapter_model.safetensors)");
+                    return 2;
+                }
                 for (String o : new String[] {"--lora-r", "--lora-alpha", "--lora-dropout", "--target-modules"}) {
                     if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
                         err.println(o + " cannot be combined with --init-adapter: the adapter in " + initAdapter

@@ -11,6 +11,7 @@ import dev.ragtune.rag.embed.Embedder;
 import dev.ragtune.rag.rerank.Reranker;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
@@ -150,6 +151,15 @@ public final class OpenAiApi {
         app.get("/v1/models/{model}", api.guarded(api::model));
         app.post("/v1/chat/completions", api.guarded(ctx -> chat.handle(ctx, api.body(ctx))));
         app.post("/v1/embeddings", api.guarded(ctx -> embeddings.handle(ctx, api.body(ctx))));
+        // any other /v1 path or method: 404 in OpenAI's shape, so OpenAI clients read it as they read every /v1 error
+        for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PUT, HandlerType.PATCH,
+                HandlerType.DELETE)) {
+            app.addHttpHandler(method, "/v1/*", api.guarded(ctx -> {
+                throw new ApiError(404, "invalid_request_error", null, "unknown_url", "no such endpoint: "
+                        + ctx.method() + " " + ctx.path() + " (the OpenAI-compatible API serves GET /v1/models, "
+                        + "POST /v1/chat/completions and POST /v1/embeddings)");
+            }));
+        }
     }
 
     private void models(Context ctx) throws IOException {
@@ -213,8 +223,9 @@ public final class OpenAiApi {
         if (e instanceof MismatchedInputException m) {
             String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName()
                     : "[" + r.getIndex() + "]").collect(Collectors.joining(".")).replace(".[", "[");
-            return ApiError.invalid(field.isEmpty() ? null : field, "the field '" + field + "' has the wrong type: "
-                    + m.getOriginalMessage().lines().findFirst().orElse(""));
+            String expected = expectedJson(m.getTargetType());
+            return field.isEmpty() ? ApiError.invalid(null, "the body must be " + expected)
+                    : ApiError.invalid(field, "the field '" + field + "' must be " + expected);
         }
         if (e instanceof JsonProcessingException j) {
             return ApiError.invalid(null, "the body is not valid JSON: "
@@ -225,6 +236,17 @@ public final class OpenAiApi {
         }
         LOG.error("{} failed", what, e);
         return new ApiError(500, "server_error", null, null, "the server failed on this request; its log has the details");
+    }
+
+    /** What a JSON value for {@code type} looks like, in a client's words (no Java class names). */
+    private static String expectedJson(Class<?> type) {
+        if (type == null) return "of another type";
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) return "an integer";
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) return "a number";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
+        if (type == String.class) return "a string";
+        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) return "an array";
+        return "a JSON object";
     }
 
     private void authorize(Context ctx) {

@@ -110,6 +110,18 @@ class RetrievalBenchAnchorTest {
     }
 
     @Test
+    void anUnknownIndexOrANonPositiveCountIsOneLineBeforeAnyWork() {
+        Run only = CliTest.run(bench("--only", "bogus"));
+        assertThat(only.code()).isEqualTo(1);
+        assertThat(only.out()).isEmpty();
+        assertThat(only.err().strip()).isEqualTo("ragtune retrieval: --only: unknown index bogus; choose from flat,ivf,hnsw");
+        Run n = CliTest.run("bench", "retrieval", "--vectors", vectors.toString(), "--queries", queries.toString(),
+                "--n", "-5", "--only", "flat");
+        assertThat(n.code()).isEqualTo(1);
+        assertThat(n.err().strip()).startsWith("ragtune retrieval: --threads, --k, --n and --nq must be at least 1");
+    }
+
+    @Test
     void aBrokenAnchorIsOneLineNamingTheSetupScript() throws IOException {
         Path python = PythonAnchorTest.fakePython(tmp, "echo 'No module named faiss' >&2; exit 1");
         Path scripts = Files.createDirectories(tmp.resolve("scripts"));

@@ -187,6 +187,31 @@ public class CliTest {
     }
 
     @Test
+    void aQueriesFileWithNoQueryOrThatIsMissingFailsInOneLine() throws IOException {
+        Path q = tmp.resolve("noquery.jsonl");
+        Files.writeString(q, "{\"id\":\"a\"}\n");
+        Run none = run("search", "--collection", collection.toString(), "--queries", q.toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err()).contains("noquery.jsonl:1: no \"query\" field, skipped")
+                .contains("holds no query to search");
+        Run missing = run("search", "--collection", collection.toString(), "--queries", tmp.resolve("nope.jsonl").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().strip()).doesNotContain("\n").startsWith("ragtune search: no such file: ")
+                .endsWith("nope.jsonl (check the path)");
+    }
+
+    @Test
+    void anOptionValueOfTheWrongTypeIsOneLineSayingWhereTheUsageIs() {
+        Run r = run("search", "--collection", collection.toString(), "-k", "abc", "x");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n").doesNotContain("Usage:")
+                .startsWith("ragtune search: Invalid value for option '-k'").endsWith("(see 'ragtune search --help')");
+        Run bench = run("bench", "retrieval", "--vectors", "v.fvecs", "--queries", "q.fvecs", "--n", "abc");
+        assertThat(bench.err().strip()).doesNotContain("\n").endsWith("(see 'ragtune bench retrieval --help')");
+    }
+
+    @Test
     void askAnswersExtractivelyWithTheCitationAndTimingsInJson() throws IOException {
         Run r = run("ask", "--collection", collection.toString(), "--json", "Como reduzir overfitting em redes neurais?");
         assertThat(r.code()).as(r.err()).isZero();

@@ -201,6 +201,9 @@ class TrainCommandTest {
                 "--output", tmp.resolve("m").toString())).isEqualTo(2);
         assertThat(err.toString()).contains("--adapter " + tmp.resolve("none") + " is not a folder");
         assertThat(tmp.resolve("m")).doesNotExist();
+        assertThat(run(new TrainCommand(), "--model", base.toString(), "--train", data.toString(), "--output",
+                tmp.resolve("o4").toString(), "--init-adapter", tmp.resolve("none").toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--init-adapter " + tmp.resolve("none") + " is not a folder");
     }
 
     @Test

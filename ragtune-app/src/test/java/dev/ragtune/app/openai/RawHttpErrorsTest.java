@@ -124,6 +124,11 @@ class RawHttpErrorsTest {
             JsonNode e = error(post("/chat/completions", c[0]), 400);
             assertThat(e.get("param").asText()).as(c[0]).isEqualTo(c[1]);
         }
+        JsonNode hot = error(post("/chat/completions", chat(",\"temperature\":\"hot\"")), 400);
+        assertThat(hot.get("param").asText()).isEqualTo("temperature");
+        assertThat(hot.get("message").asText()).isEqualTo("the field 'temperature' must be a number");
+        JsonNode array = error(post("/chat/completions", "[1,2]"), 400);
+        assertThat(array.get("message").asText()).isEqualTo("the body must be a JSON object");
         JsonNode notJson = error(post("/chat/completions", "{\"model\":"), 400);
         assertThat(notJson.get("message").asText()).startsWith("the body is not valid JSON");
     }
@@ -143,6 +148,16 @@ class RawHttpErrorsTest {
         assertThat(error(post("/embeddings", fourTexts), 400).get("message").asText()).contains("at most 3");
         String longText = "{\"model\":\"" + EMBEDDER + "\",\"input\":\"" + "y".repeat(101) + "\"}";
         assertThat(error(post("/embeddings", longText), 400).get("param").asText()).isEqualTo("input");
+    }
+
+    @Test
+    void unknownV1PathsAre404InOpenAisShape() throws Exception {
+        for (HttpResponse<String> r : List.of(post("/completions", chat("")), post("/responses", "{}"),
+                get("/chat/completions", OpenAiServer.KEY))) {
+            JsonNode e = error(r, 404);
+            assertThat(e.get("code").asText()).isEqualTo("unknown_url");
+            assertThat(e.get("message").asText()).startsWith("no such endpoint: ").contains("/v1/chat/completions");
+        }
     }
 
     @Test

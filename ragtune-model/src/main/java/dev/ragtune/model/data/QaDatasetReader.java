@@ -1,5 +1,6 @@
 package dev.ragtune.model.data;
 
+import dev.ragtune.model.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
@@ -51,7 +52,7 @@ public final class QaDatasetReader {
             root = JSON.readTree(file.toFile());
         } catch (IOException e) {
             throw new DatasetFormatException("Cannot parse " + file + " as SQuAD JSON (use a .jsonl extension for"
-                    + " JSON Lines): " + e.getMessage(), e);
+                    + " JSON Lines): " + JsonFiles.reason(e), e);
         }
         JsonNode data = root == null ? null : root.get("data");
         if (data == null || !data.isArray()) {

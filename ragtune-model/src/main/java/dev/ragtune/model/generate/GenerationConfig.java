@@ -1,5 +1,6 @@
 package dev.ragtune.model.generate;
 
+import dev.ragtune.model.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -67,7 +68,7 @@ public record GenerationConfig(int maxNewTokens, int minNewTokens, int numBeams,
         try {
             c = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new IllegalArgumentException("Cannot parse " + file + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("Cannot parse " + file + ": " + JsonFiles.reason(e), e);
         }
         int maxNew = c.hasNonNull("max_new_tokens") ? c.get("max_new_tokens").asInt()
                 : c.hasNonNull("max_length") ? c.get("max_length").asInt() - 1 : d.maxNewTokens();

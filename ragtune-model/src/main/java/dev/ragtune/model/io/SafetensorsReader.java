@@ -79,7 +79,7 @@ public final class SafetensorsReader {
         try {
             root = JSON.readTree(index.toFile());
         } catch (IOException e) {
-            throw new SafetensorsFormatException("Cannot parse safetensors index " + index + ": " + e.getMessage(), e);
+            throw new SafetensorsFormatException("Cannot parse safetensors index " + index + ": " + JsonFiles.reason(e), e);
         }
         JsonNode weightMap = root.get("weight_map");
         if (weightMap == null || !weightMap.isObject()) {

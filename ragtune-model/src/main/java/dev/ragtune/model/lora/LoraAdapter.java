@@ -112,7 +112,7 @@ public final class LoraAdapter implements AutoCloseable {
             targets = targets(model, config);
         } catch (AdapterException e) {
             throw new AdapterException(e.getMessage() + " (adapter " + adapterDir + ", base model "
-                    + describeBase(config) + ")", e);
+                    + describeBase(read) + ")", e);
         }
         TreeSet<String> expected = new TreeSet<>();
         for (Linear l : targets) {
@@ -120,15 +120,15 @@ public final class LoraAdapter implements AutoCloseable {
             String b = bKey(l.name());
             expected.add(a);
             expected.add(b);
-            checkShape(reader, a, new long[] {config.r(), l.inFeatures()}, adapterDir, config);
-            checkShape(reader, b, new long[] {l.outFeatures(), config.r()}, adapterDir, config);
+            checkShape(reader, a, new long[] {config.r(), l.inFeatures()}, adapterDir, read);
+            checkShape(reader, b, new long[] {l.outFeatures(), config.r()}, adapterDir, read);
         }
         TreeSet<String> extra = new TreeSet<>(reader.tensors().keySet());
         extra.removeAll(expected);
         if (!extra.isEmpty()) {
             throw new AdapterException("Adapter " + weights + " holds tensors for modules this model does not target"
                     + " or have: " + first(extra, 5) + " — it was trained for a different base model ("
-                    + describeBase(config) + ") or target_modules do not match");
+                    + describeBase(read) + ") or target_modules do not match");
         }
         LoraAdapter adapter = new LoraAdapter(model, config);
         try {

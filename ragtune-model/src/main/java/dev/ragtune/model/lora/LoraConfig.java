@@ -1,5 +1,6 @@
 package dev.ragtune.model.lora;
 
+import dev.ragtune.model.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -158,7 +159,7 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         try {
             c = JSON.readTree(adapterConfigJson.toFile());
         } catch (IOException e) {
-            throw new AdapterException("Cannot parse " + adapterConfigJson + ": " + e.getMessage(), e);
+            throw new AdapterException("Cannot parse " + adapterConfigJson + ": " + JsonFiles.reason(e), e);
         }
         if (c == null || !c.isObject()) {
             throw new AdapterException(adapterConfigJson + " is not a JSON object; expected PEFT's adapter_config.json");
@@ -175,12 +176,17 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
         } else {
             throw new AdapterException("target_modules missing or not a list/string" + where);
         }
-        double alpha = c.path("lora_alpha").asDouble(8);
+        JsonNode r = c.path("r");
+        require(r.isMissingNode() || r.isInt(), "r must be an integer, got " + r + where);
+        JsonNode alphaNode = c.path("lora_alpha");
+        require(alphaNode.isMissingNode() || alphaNode.isNumber(), "lora_alpha must be a number, got " + alphaNode
+                + where);
+        double alpha = alphaNode.asDouble(8);
         require(alpha == Math.rint(alpha), "non-integer lora_alpha " + alpha + " is not supported" + where);
         try {
             return new LoraConfig(c.path("r").asInt(8), (int) alpha, c.path("lora_dropout").asDouble(0),
                     names, regex, c.path("base_model_name_or_path").asText(""), c.path("use_rslora").asBoolean(false),
-                    ModuleFilter.read(c, where));
+                    ModuleFilter.read(c));
         } catch (AdapterException e) {
             throw new AdapterException(e.getMessage() + where, e);
         } catch (java.util.regex.PatternSyntaxException e) {
@@ -287,7 +293,7 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
             }
         }
 
-        static ModuleFilter read(JsonNode c, String where) {
+        static ModuleFilter read(JsonNode c) {
             JsonNode ex = c.path("exclude_modules");
             List<String> exclude = new ArrayList<>();
             String excludeRegex = null;
@@ -296,7 +302,7 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
             } else if (ex.isArray()) {
                 ex.forEach(n -> exclude.add(n.asText()));
             } else {
-                require(ex.isMissingNode() || ex.isNull(), "exclude_modules must be a list or a string" + where);
+                require(ex.isMissingNode() || ex.isNull(), "exclude_modules must be a list or a string");
             }
             JsonNode lt = c.path("layers_to_transform");
             List<Integer> layers = new ArrayList<>();
@@ -304,11 +310,11 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
                 layers.add(lt.asInt());
             } else if (lt.isArray()) {
                 lt.forEach(n -> {
-                    require(n.isInt(), "layers_to_transform must hold integers, got " + n + where);
+                    require(n.isInt(), "layers_to_transform must hold integers, got " + n);
                     layers.add(n.asInt());
                 });
             } else {
-                require(lt.isMissingNode() || lt.isNull(), "layers_to_transform must be an integer or a list" + where);
+                require(lt.isMissingNode() || lt.isNull(), "layers_to_transform must be an integer or a list");
             }
             JsonNode lp = c.path("layers_pattern");
             List<String> pattern = new ArrayList<>();
@@ -319,7 +325,7 @@ public record LoraConfig(int r, int loraAlpha, double loraDropout, List<String> 
             } else if (lp.isArray()) {
                 lp.forEach(n -> pattern.add(n.asText()));
             } else {
-                require(lp.isMissingNode() || lp.isNull(), "layers_pattern must be a string or a list" + where);
+                require(lp.isMissingNode() || lp.isNull(), "layers_pattern must be a string or a list");
             }
             return new ModuleFilter(exclude, excludeRegex, layers, pattern);
         }

@@ -1,5 +1,6 @@
 package dev.ragtune.model.t5;
 
+import dev.ragtune.model.io.JsonFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -75,7 +76,7 @@ public record T5Config(int vocabSize, int dModel, int dKv, int numHeads, int dFf
         try {
             c = new ObjectMapper().readTree(configJson.toFile());
         } catch (IOException e) {
-            throw new UnsupportedModelException("Cannot parse " + configJson + ": " + e.getMessage(), e);
+            throw new UnsupportedModelException("Cannot parse " + configJson + ": " + JsonFiles.reason(e), e);
         }
         String modelType = c.path("model_type").asText("");
         if (!modelType.equals("t5") && !modelType.equals("mt5")) {

@@ -118,6 +118,30 @@ class PeftAdapterMatrixTest {
         refusedNaming(dir, option);
     }
 
+    @ParameterizedTest(name = "{0}={1} is refused naming the field, once")
+    @CsvSource(delimiter = '|', value = {
+            "r|\"abc\"",
+            "r|4.5",
+            "lora_alpha|\"sixteen\"",
+            "layers_to_transform|\"zero\"",
+            "exclude_modules|3"})
+    void aFieldOfTheWrongTypeIsRefusedNamingItAndTheFileOnce(String field, String value) throws IOException {
+        Path dir = variant("wrong-type", c -> c.set(field, readJson(value)), m -> true);
+        refusedNaming(dir, field);
+        String config = dir.resolve("adapter_config.json").toString();
+        assertThatThrownBy(() -> LoraAdapter.load(model, dir)).satisfies(e ->
+                assertThat(e.getMessage().split(java.util.regex.Pattern.quote(config), -1)).as(e.getMessage()).hasSize(2));
+    }
+
+    @Test
+    void anUnparsableConfigIsOneLineNamingTheFile() throws IOException {
+        Path dir = variant("truncated", c -> { }, m -> true);
+        Files.writeString(dir.resolve("adapter_config.json"), "{\"r\": 4, \"lora_alpha\": ");
+        assertThatThrownBy(() -> LoraAdapter.load(model, dir)).isInstanceOf(AdapterException.class)
+                .hasMessageStartingWith("Cannot parse " + dir.resolve("adapter_config.json"))
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("[Source:"));
+    }
+
     @Test
     void layersToTransformWithARegexTargetIsRefusedAsPeftRefusesIt() throws IOException {
         Path dir = variant("regex-layers", c -> {
