@@ -43,6 +43,10 @@ public final class GeneratorOptions {
     /** True when a generative model was chosen. */
     public boolean given() {
         if (adapter != null && model == null) throw new IllegalArgumentException("--adapter needs --model (its base model)");
+        if (model == null && ModelRequest.Weights.parse(weights) != ModelRequest.Weights.FP32) {
+            throw new IllegalArgumentException("--weights " + weights + " needs --model: without a model the answer is "
+                    + "extractive and has no weights to quantize");
+        }
         return model != null;
     }
 

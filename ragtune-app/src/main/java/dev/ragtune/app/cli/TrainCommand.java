@@ -254,6 +254,9 @@ public final class TrainCommand implements Callable<Integer> {
         private final PrintWriter out;
         private final PrintWriter err;
 
+        /** A console redraws one status line with {@code \r}; a file or pipe gets only the logged step lines. */
+        private final boolean terminal = System.console() != null;
+
         Progress(PrintWriter out, PrintWriter err) {
             this.out = out;
             this.err = err;
@@ -261,13 +264,14 @@ public final class TrainCommand implements Callable<Integer> {
 
         @Override
         public void onOptimizerStep(long step, double loss) {
+            if (!terminal) return;
             err.printf(Locale.ROOT, "\rstep %d  loss %.4f", step, loss);
             err.flush();
         }
 
         @Override
         public void onStep(StepLog log) {
-            err.print("\r");
+            if (terminal) err.print("\r");
             out.printf(Locale.ROOT, "step %d/%d | epoch %d | loss %.4f | lr %.3e | grad norm %.3f | %.2f examples/s"
                             + " | ETA %s%n", log.step(), log.totalSteps(), log.epoch() + 1, log.loss(),
                     log.learningRate(), log.gradNorm(), log.examplesPerSecond(), eta(log.etaSeconds()));

@@ -202,6 +202,15 @@ public class CliTest {
     }
 
     @Test
+    void int8WeightsWithoutAModelAreRefusedInsteadOfIgnored() {
+        Run r = run("ask", "--collection", collection.toString(), "--weights", "int8", "What is ReLU?");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().strip()).isEqualTo("ragtune ask: --weights int8 needs --model: without a model the answer "
+                + "is extractive and has no weights to quantize");
+    }
+
+    @Test
     void anOptionValueOfTheWrongTypeIsOneLineSayingWhereTheUsageIs() {
         Run r = run("search", "--collection", collection.toString(), "-k", "abc", "x");
         assertThat(r.code()).isEqualTo(2);
